@@ -1,0 +1,3 @@
+"""newsgen: raw French news text -> structured records -> a static archive site."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,67 @@
+"""Command line: argument parsing only; the work is done by the modules it calls."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from newsgen import __version__
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from newsgen.project import read_seeds
+    from newsgen.export import contract_record
+    from newsgen.extract.pipeline import extract_all
+
+    raws, problems = read_seeds([Path(f) for f in args.files])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    by_path = {str(r.path): f for r, f in zip(raws, [str(r.path) for r in raws])}
+    for article in extract_all(raws):
+        rec = contract_record(article, by_path.get(article.source_file or "", article.source_file or ""))
+        if args.format == "jsonl":
+            print(json.dumps(rec, ensure_ascii=False))
+        else:
+            print(json.dumps(rec, ensure_ascii=False, indent=2))
+        for w in article.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from newsgen.project import build_project
+
+    report = build_project(Path(args.root), out=Path(args.out) if args.out else None)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    for line in report.errors:
+        print(f"error: {line}", file=sys.stderr)
+    print(report.summary())
+    if report.errors or (args.strict and report.warnings):
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsgen", description="Static news archive from raw French articles.")
+    parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="extract seeds/ into articles/ and render the site into build/")
+    p.add_argument("--root", default=".", help="project folder (default: here)")
+    p.add_argument("--out", help="output folder (default: ROOT/build)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("extract", help="print the records extracted from text files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", choices=["jsonl", "json"], default="json")
+    p.set_defaults(func=_cmd_extract)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Extraction: spaCy doc -> records. One module per field, each a pure function of the context."""

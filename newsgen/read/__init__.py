@@ -1,0 +1,1 @@
+"""Reading raw articles: decoding, layout (body / captions / origin / furniture), sidecars."""

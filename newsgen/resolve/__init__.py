@@ -1,0 +1,1 @@
+"""Identity: name normalisation, editable registries, grouping articles into events."""
