@@ -53,6 +53,26 @@ def read_seeds(paths: list[Path]) -> tuple[list[RawArticle], list[str]]:
     return raws, problems
 
 
+def _resolve(root: Path, articles: list[Article], report: BuildReport) -> list[Article]:
+    """Give every person and source its archive-wide identity; record new names in the registries."""
+    from newsgen.resolve.registry import Registry, RegistryError, load_registry, resolve_article, save_registry
+
+    registries: dict[str, Registry] = {}
+    writable: dict[str, bool] = {}
+    for kind in ("people", "sources"):
+        path = root / "registry" / f"{kind}.yaml"
+        try:
+            registries[kind], writable[kind] = load_registry(path, kind), True
+        except RegistryError as err:  # never overwrite a file the user must fix
+            report.errors.append(str(err))
+            registries[kind], writable[kind] = Registry(kind), False
+    resolved = [resolve_article(a, registries["people"], registries["sources"]) for a in articles]
+    for kind, registry in registries.items():
+        if writable[kind]:
+            save_registry(registry, root / "registry" / f"{kind}.yaml")
+    return resolved
+
+
 def build_project(root: Path, out: Path | None = None) -> BuildReport:
     from newsgen.config import load_config
     from newsgen.site.build import build_site
@@ -85,6 +105,7 @@ def build_project(root: Path, out: Path | None = None) -> BuildReport:
             articles.append(store.load(path))
         except StoreError as err:
             report.errors.append(str(err))
+    articles = _resolve(root, articles, report)
     report.articles = len(articles)
     config = load_config(root / "newsgen.yaml")
     report.warnings += build_site(articles, out or root / "build", config=config, templates_dir=root / "templates")

@@ -1,0 +1,203 @@
+"""Archive-wide identity: editable registries of people and sources.
+
+`registry/people.yaml` and `registry/sources.yaml` list every person and source of the archive
+with a canonical name, a stable id and the spellings that mean them. Every article's people and
+sources are resolved through them when the site is built, so a person keeps one id and one page
+whatever the spelling, and a correction made once (merge two people: move one's aliases under
+the other) applies everywhere. Names the registry does not know yet are added to it as new
+entries, which a person may then rename, merge or describe; existing entries are never changed.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsgen.records import Article, Claim
+from newsgen.resolve.names import fold, make_id, name_tokens
+
+HEADER = {
+    "people": "# People of the archive: one entry per person. Edit freely: rename (name), add spellings\n"
+              "# (aliases), merge two people (move the aliases of one under the other and delete it).\n"
+              "# The id is the page URL: change it and the page moves.\n",
+    "sources": "# Sources of the archive (agencies, media, organisations quoted): one entry each.\n"
+               "# Edit freely as for people.yaml.\n",
+}
+
+
+class RegistryError(Exception):
+    pass
+
+
+@dataclass
+class Entry:
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+
+    def spellings(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def person_key(name: str) -> str:
+    return " ".join(name_tokens(name))
+
+
+def source_key(name: str) -> str:
+    return fold(name)
+
+
+@dataclass
+class Registry:
+    kind: str  # "people" | "sources"
+    entries: list[Entry] = field(default_factory=list)
+    added: list[Entry] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._index: dict[str, Entry] = {}
+        self._by_surname: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            self._add_index(e)
+
+    def key(self, name: str) -> str:
+        return person_key(name) if self.kind == "people" else source_key(name)
+
+    def _add_index(self, entry: Entry) -> None:
+        for s in entry.spellings():
+            k = self.key(s)
+            if k:
+                self._index.setdefault(k, entry)
+                if self.kind == "people":
+                    bucket = self._by_surname.setdefault(k.split()[-1], [])
+                    if entry not in bucket:
+                        bucket.append(entry)
+
+    def find(self, spellings: list[str]) -> Entry | None:
+        """The entry for any of these spellings; for people, a lone surname matches one full name."""
+        for s in spellings:
+            hit = self._index.get(self.key(s))
+            if hit:
+                return hit
+        if self.kind != "people":
+            return None
+        for s in spellings:
+            toks = self.key(s).split()
+            if not toks:
+                continue
+            candidates = [e for e in self._by_surname.get(toks[-1], []) if _compatible(toks, e)]
+            if len(candidates) == 1:
+                return candidates[0]
+        return None
+
+    def resolve(self, name: str, aliases: list[str]) -> Entry:
+        """The entry for a name, adding a new one when the registry does not know it."""
+        entry = self.find([name, *aliases])
+        if entry is None:
+            entry = Entry(id=self._free_id(make_id(name)), name=name, aliases=[a for a in aliases if a != name])
+            self.entries.append(entry)
+            self.added.append(entry)
+            self._add_index(entry)
+        elif entry in self.added:
+            for s in [name, *aliases]:
+                if s not in entry.spellings():
+                    entry.aliases.append(s)
+                    self._add_index(entry)
+        return entry
+
+    def _free_id(self, base: str) -> str:
+        ids = {e.id for e in self.entries}
+        if base not in ids:
+            return base
+        n = 2
+        while f"{base}-{n}" in ids:
+            n += 1
+        return f"{base}-{n}"
+
+
+def _compatible(tokens: list[str], entry: Entry) -> bool:
+    """A spelling fits an entry when first names, where both have them, agree (initials allowed)."""
+    for s in entry.spellings():
+        other = person_key(s).split()
+        if not other or other[-1] != tokens[-1]:
+            continue
+        a, b = tokens[:-1], other[:-1]
+        if not a or not b or a[0] == b[0] or (len(a[0]) == 1 and b[0].startswith(a[0])) or (
+                len(b[0]) == 1 and a[0].startswith(b[0])):
+            return True
+    return False
+
+
+def load_registry(path: Path, kind: str) -> Registry:
+    if not path.exists():
+        return Registry(kind)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise RegistryError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML; fix it (it was not used)") from None
+    if not isinstance(data, list):
+        raise RegistryError(f"{path}:1: expected a list of entries (- id: ..., name: ...)")
+    entries = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not item.get("name"):
+            raise RegistryError(f"{path}: entry {i + 1} needs at least a name")
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            aliases = [aliases]
+        entries.append(Entry(id=str(item.get("id") or make_id(str(item["name"]))), name=str(item["name"]),
+                             aliases=[str(a) for a in aliases], description=item.get("description")))
+    return Registry(kind, entries)
+
+
+def save_registry(registry: Registry, path: Path) -> None:
+    """Append the entries this build added; the user's part of the file is left byte for byte."""
+    if not registry.added:
+        return
+    data = [{k: v for k, v in (("id", e.id), ("name", e.name), ("aliases", e.aliases),
+                               ("description", e.description)) if v} for e in registry.added]
+    chunk = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    old = path.read_text(encoding="utf-8") if path.exists() else HEADER.get(registry.kind, "")
+    if old and not old.endswith("\n"):
+        old += "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(old + chunk)
+    os.replace(tmp, path)
+    registry.added = []
+
+
+def resolve_article(article: Article, people: Registry, sources: Registry) -> Article:
+    """The article with people and sources named and identified as the registries say."""
+    renamed: dict[str, Entry] = {}
+    new_people = []
+    for p in article.people:
+        entry = people.resolve(p.name, p.aliases)
+        renamed[p.name] = entry
+        renamed[p.id] = entry
+        aliases = [s for s in dict.fromkeys([p.name, *p.aliases, *entry.aliases]) if s != entry.name]
+        new_people.append(replace(p, id=entry.id, name=entry.name, aliases=aliases))
+    new_sources = []
+    for s in article.sources:
+        entry = sources.resolve(s.name, s.aliases)
+        renamed[s.name] = entry
+        aliases = [a for a in dict.fromkeys([s.name, *s.aliases, *entry.aliases]) if a != entry.name]
+        new_sources.append(replace(s, id=entry.id, name=entry.name, aliases=aliases))
+    claims = [_rename_claim(c, renamed) for c in article.claims]
+    events = [replace(e, participants=[renamed[n].name if n in renamed else n for n in e.participants])
+              for e in article.events]
+    return replace(article, people=new_people, sources=new_sources, claims=claims, events=events)
+
+
+def _rename_claim(claim: Claim, renamed: dict[str, Entry]) -> Claim:
+    speaker = renamed.get(claim.speaker_id or "") or renamed.get(claim.speaker)
+    via = renamed.get(claim.via or "")
+    return replace(claim,
+                   speaker=speaker.name if speaker else claim.speaker,
+                   speaker_id=speaker.id if speaker else claim.speaker_id,
+                   via=via.name if via else claim.via)
