@@ -1,0 +1,99 @@
+"""Jinja environment: user templates first, then the default theme shipped in the package.
+
+Autoescape is always on (article text is untrusted) and undefined variables fail loudly, so a
+broken template stops the build instead of publishing blank pages.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.runtime import Context
+
+from newsgen.config import SiteConfig
+from newsgen.site.pages import Page
+from newsgen.site.urls import is_web_url, page_path, relurl
+
+THEME_PACKAGE = "newsgen.site"
+THEME_TEMPLATES = "theme/templates"
+
+_MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre"]
+_DATE = re.compile(r"(\d{4}|XXXX)(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def human_date(value: str | None, language: str = "fr") -> str:
+    """`2024-09-13` -> `13 septembre 2024` in French; other languages keep the ISO value.
+
+    Partial dates keep their precision (`septembre 2024`, `13 septembre` when the year is
+    unknown): the site never shows more than the text said.
+    """
+    if not value:
+        return ""
+    match = _DATE.fullmatch(value)
+    if not match or not language.startswith("fr"):
+        return value
+    year, month, day = match.groups()
+    if month and not 1 <= int(month) <= 12:
+        return value
+    parts = []
+    if day:
+        parts.append("1er" if int(day) == 1 else str(int(day)))
+    if month:
+        parts.append(_MONTHS_FR[int(month) - 1])
+    if year != "XXXX":
+        parts.append(year)
+    return " ".join(parts) or value
+
+
+def is_iso_date(value: object) -> bool:
+    """True for YYYY, YYYY-MM, YYYY-MM-DD: what a `<time datetime>` attribute accepts."""
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
+
+
+@pass_context
+def _relurl_filter(context: Context, target: str) -> str:
+    return relurl(target, context["page_url"])
+
+
+def canonical_url(base_url: str, path: str) -> str:
+    """Absolute URL of a page under `base_url`, in folder form (`.../people/x/`)."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + path
+
+
+def make_environment(templates_dir: Path | None = None) -> Environment:
+    """The environment: `templates_dir` (user overrides) first, then the package theme."""
+    loaders = []
+    if templates_dir is not None:
+        loaders.append(FileSystemLoader(str(templates_dir)))
+    loaders.append(PackageLoader(THEME_PACKAGE, THEME_TEMPLATES))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["relurl"] = _relurl_filter
+    env.filters["humandate"] = human_date
+    env.filters["canonical"] = canonical_url
+    env.tests["isodate"] = is_iso_date
+    env.tests["weburl"] = is_web_url
+    return env
+
+
+def render_page(env: Environment, page: Page, config: SiteConfig) -> str:
+    """Render one planned page; `page_url` is what `relurl` computes links from."""
+    template = env.get_template(page.template)
+    return template.render(**page.context, page_url=page_path(page.path), site=config)

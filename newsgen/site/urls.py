@@ -1,0 +1,101 @@
+"""URLs of the site: safe slugs for ids, folder-style page paths, and relative links.
+
+Every link the site emits is relative to the page it sits on, so the build works opened from
+`file://` and served from any subfolder; and every link names `index.html` explicitly because
+`file://` does not serve directory indexes.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def safe_slug(value: str) -> str:
+    """A slug usable as one path segment (no `/`, no `..`), derived from an id or a title.
+
+    Ids are normally slugs already; anything else is transliterated, and a value with nothing
+    sluggable left (punctuation only) gets a short stable hash instead of an empty segment.
+    """
+    slug = slugify(value or "", max_length=80, word_boundary=True, save_order=True)
+    if not slug:
+        slug = "x-" + hashlib.sha1((value or "").encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def allocate_slugs(keys: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Give each key a unique safe slug; return the mapping and warnings about changed ones.
+
+    Keys are processed in sorted order so the same archive always yields the same URLs,
+    whatever order the articles came in.
+    """
+    taken: set[str] = set()
+    mapping: dict[str, str] = {}
+    warnings: list[str] = []
+    for key in sorted(set(keys)):
+        base = safe_slug(key)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        mapping[key] = slug
+        if slug != key:
+            warnings.append(f"id {key!r} is published as {slug!r}")
+    return mapping, warnings
+
+
+def page_path(url: str) -> str:
+    """The file a site URL names: folder URLs (`people/x/`, ``) end in `index.html`."""
+    if url == "" or url.endswith("/"):
+        return url + "index.html"
+    return url
+
+
+def folder_page(folder: str, number: int) -> str:
+    """Page `number` of a paginated index: `people/index.html`, then `people/page/2/index.html`.
+
+    Pages are folders, never `people/2.html`-style files that could collide with a slug.
+    """
+    prefix = f"{folder}/" if folder else ""
+    if number <= 1:
+        return f"{prefix}index.html"
+    return f"{prefix}page/{number}/index.html"
+
+
+def is_external(url: str) -> bool:
+    """True for URLs with a scheme (http:, mailto:, data:...) or protocol-relative ones."""
+    return bool(_SCHEME.match(url)) or url.startswith("//")
+
+
+def is_web_url(url: str | None) -> bool:
+    """True only for http(s) URLs with a host: the only origin URLs the site turns into links."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def relurl(target: str, from_page: str) -> str:
+    """Link to site URL `target` (optionally with `#fragment`) from the page file `from_page`.
+
+    From `people/x/index.html`, `articles/foo/` gives `../../articles/foo/index.html`; a link
+    to the page itself with a fragment is just `#fragment`.
+    """
+    if is_external(target) or target.startswith("#"):
+        return target
+    path, _, fragment = target.partition("#")
+    path = page_path(path.lstrip("/"))
+    suffix = f"#{fragment}" if fragment else ""
+    if path == from_page and fragment:
+        return suffix
+    from_dir = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(path, from_dir) + suffix
