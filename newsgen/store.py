@@ -164,7 +164,19 @@ class Store:
             slug = f"{slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
         return slug
 
-    def save(self, article: Article) -> WriteResult:
+    def input_hashes(self) -> dict[str, str]:
+        """For each stored seed, the hash of the input it was last extracted from."""
+        out = {}
+        for mem in (self.root / MACHINE_DIR).glob("*.yaml"):
+            try:
+                data = yaml.safe_load(mem.read_text(encoding="utf-8")) or {}
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict) and data.get("source_file") and data.get("input_hash"):
+                out[str(data["source_file"])] = str(data["input_hash"])
+        return out
+
+    def save(self, article: Article, input_hash: str | None = None) -> WriteResult:
         """Write a machine-extracted article, keeping every field a person edited."""
         path = self.root / f"{article.slug}.md"
         new = to_front_matter(article)
@@ -197,7 +209,8 @@ class Store:
         changed = not path.exists() or path.read_text(encoding="utf-8-sig") != text
         if changed:
             write_atomic(path, text)
-        mem = yaml.safe_dump({"front": new, "body": "\n\n".join(p.text for p in article.body)},
+        mem = yaml.safe_dump({"source_file": article.source_file, "input_hash": input_hash, "front": new,
+                              "body": "\n\n".join(p.text for p in article.body)},
                              allow_unicode=True, sort_keys=False, width=100)
         write_atomic(self.memory_path(article.slug), mem)
         return WriteResult(path, changed, kept)

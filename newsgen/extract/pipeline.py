@@ -6,6 +6,7 @@ Article record. spaCy is imported here and nowhere in the site half of the proje
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -50,14 +51,37 @@ def published_date(raw: RawArticle) -> dt.date | None:
     return None
 
 
-def extract_all(raws: Iterable[RawArticle], batch_size: int = 16) -> Iterator[Article]:
-    """Extract records from raw articles, streaming, one spaCy pass in batches."""
-    nlp = load_nlp()
+def extract_all(raws: Iterable[RawArticle], workers: int = 1, batch_size: int = 32) -> Iterator[Article]:
+    """Extract records from raw articles, in input order, streaming.
+
+    With workers > 1 each worker process loads the model once and returns finished records (small)
+    rather than spaCy docs (large), so the parent never holds more than a few batches.
+    """
     raws = list(raws)
+    if workers <= 1 or len(raws) < 2 * batch_size:
+        yield from _extract_batch(raws)
+        return
+    import multiprocessing as mp
+
+    batches = [raws[i:i + batch_size] for i in range(0, len(raws), batch_size)]
+    if hasattr(os, "fork"):  # load once here; forked workers share the model's memory
+        load_nlp()
+        context = mp.get_context("fork")
+    else:
+        context = mp.get_context("spawn")
+    with context.Pool(workers, initializer=load_nlp) as pool:
+        for articles in pool.imap(_extract_batch, batches):
+            yield from articles
+
+
+def _extract_batch(raws: list[RawArticle]) -> list[Article]:
+    nlp = load_nlp()
     analysed = [masked_text(r.text, r.layout.masked) for r in raws]
-    for raw, text, doc in zip(raws, analysed, nlp.pipe(analysed, batch_size=batch_size)):
+    out = []
+    for raw, text, doc in zip(raws, analysed, nlp.pipe(analysed, batch_size=len(raws) or 1)):
         ctx = Context(text=raw.text, analysed=text, layout=raw.layout, doc=doc, published=published_date(raw))
-        yield build_article(raw, ctx)
+        out.append(build_article(raw, ctx))
+    return out
 
 
 def _entities(ctx: Context, label: str, kind: str) -> list[Entity]:
