@@ -37,10 +37,16 @@ def decode(data: bytes) -> Decoded:
     """Decode bytes: BOM first, then strict UTF-8, then charset detection; refuse binaries."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return _finish(data.decode(enc), enc, [])
+            try:
+                return _finish(data.decode(enc), enc, [])
+            except UnicodeDecodeError:
+                raise UnreadableFile(f"starts like {enc} but is not valid {enc}; save the article as UTF-8") from None
     utf16 = _bomless_utf16(data)
     if utf16:
-        return _finish(data.decode(utf16), utf16, [f"read as {utf16} (no byte order mark)"])
+        try:
+            return _finish(data.decode(utf16), utf16, [f"read as {utf16} (no byte order mark)"])
+        except UnicodeDecodeError:
+            pass  # NULs, but not UTF-16 after all: let the checks below judge
     if _looks_binary(data):
         raise UnreadableFile("this is not a text file (it holds binary data); save the article as plain text")
     try:
