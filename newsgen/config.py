@@ -6,6 +6,7 @@ clear error naming the file and the key.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 import yaml
 
 CONFIG_FILENAME = "newsgen.yaml"
+# A BCP 47 language tag as `<html lang>` wants it: `fr`, `fr-CA`, `fr-Latn-FR`.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 class ConfigError(ValueError):
@@ -22,6 +25,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """`title` and `description` (head, feeds, home), `language` (`<html lang>`, search stemming),
+    `base_url` (absolute URLs: canonical, Open Graph, sitemap, feed links), `per_page` (indexes)."""
+
     title: str = "Archive de presse"
     language: str = "fr"
     base_url: str | None = None
@@ -71,9 +77,14 @@ def config_from_dict(data: Any, *, origin: str = "<config>") -> SiteConfig:
         raise ConfigError(f"{origin}: 'title' must not be empty")
     if not config.language.strip():
         raise ConfigError(f"{origin}: 'language' must not be empty")
+    if not _LANGUAGE.fullmatch(config.language):
+        raise ConfigError(
+            f"{origin}: 'language' must be a language code such as 'fr' or 'fr-CA' (it sets "
+            f"<html lang> and the search stemming), got {config.language!r}"
+        )
     if config.base_url is not None:
         parts = urlsplit(config.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ConfigError(
                 f"{origin}: 'base_url' must be an http(s) URL such as "
                 f"'https://example.org/archive/', got {config.base_url!r}"

@@ -15,8 +15,12 @@ from pathlib import Path, PurePosixPath
 from newsgen.config import SiteConfig
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
-from newsgen.site.pages import Page, plan_site
+from newsgen.site.data import plan_data
+from newsgen.site.feeds import plan_feeds
+from newsgen.site.pages import File, Page, plan_site
 from newsgen.site.render import THEME_PACKAGE, make_environment, render_page
+from newsgen.site.search import MISSING, SearchIndexError, find_pagefind, index_site
+from newsgen.site.sitemap import plan_sitemap
 
 STATIC_FOLDER = "static"
 
@@ -31,18 +35,28 @@ def build_site(
     *,
     config: SiteConfig,
     templates_dir: Path | None = None,
+    search: bool = True,
 ) -> list[str]:
     """Build the whole site into `out_dir` and return warnings (unanchored claims, renamed ids...).
 
     `templates_dir` holds user templates that override the theme's by name; a `static/` folder
     inside it is copied over the theme's assets (so `static/style.css` can be replaced too).
+    Besides the pages: Atom feeds, sitemap.xml/robots.txt, the JSON export in data/, and the
+    Pagefind search index (when `search` and the pagefind binary is available).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
     archive = build_archive(articles)
-    pages = plan_site(archive, config)
-    _check_paths(pages)
+    warnings = list(archive.warnings)
+    pagefind = find_pagefind() if search else None
+    if search and pagefind is None:
+        warnings.append(MISSING)
+    pages = plan_site(archive, config, search=pagefind is not None)
+    sitemap, sitemap_warnings = plan_sitemap(pages, config)
+    warnings += sitemap_warnings
+    files = [*plan_feeds(archive, config), *sitemap, *plan_data(archive)]
+    _check_paths([*pages, *files])
     env = make_environment(templates_dir)
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -51,19 +65,29 @@ def build_site(
         for page in pages:
             target = tmp / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_page(env, page, config), encoding="utf-8", newline="\n")
+            html = render_page(env, page, config, search=pagefind is not None)
+            target.write_text(html, encoding="utf-8", newline="\n")
+        for file in files:
+            target = tmp / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(file.data)
         _copy_traversable(resources.files(THEME_PACKAGE) / "theme" / STATIC_FOLDER, tmp / STATIC_FOLDER)
         if templates_dir is not None and (Path(templates_dir) / STATIC_FOLDER).is_dir():
             shutil.copytree(Path(templates_dir) / STATIC_FOLDER, tmp / STATIC_FOLDER, dirs_exist_ok=True)
+        if pagefind is not None:
+            try:
+                index_site(pagefind, tmp)
+            except SearchIndexError as err:
+                raise BuildError(str(err)) from err
         _make_public(tmp)
         _swap(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return list(archive.warnings)
+    return warnings
 
 
-def _check_paths(pages: list[Page]) -> None:
+def _check_paths(pages: list[Page | File]) -> None:
     """Refuse plans that would write outside the output folder or write one file twice."""
     seen: set[str] = set()
     for page in pages:

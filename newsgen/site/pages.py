@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsgen.config import SiteConfig
+from newsgen.site import structured as ld
+from newsgen.site.body import Segment
 from newsgen.site.collections import (
     Archive,
     ArticleItem,
@@ -20,9 +22,13 @@ from newsgen.site.collections import (
     name_key,
     newest_first,
 )
+from newsgen.site.structured import PageMeta
+from newsgen.site.timeline import UNKNOWN, build_timeline, split_date
 from newsgen.site.urls import folder_page, safe_slug
 
 HOME_LATEST = 10
+FEED = "feed.xml"
+DATA_FILES = ("articles", "people", "events", "sources")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,14 @@ class Page:
     path: str  # "people/sergei-shoigu/index.html", relative to the output folder
     template: str  # "person.html"
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class File:
+    """A non-template output file (feed, sitemap, data export): its path and its bytes."""
+
+    path: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,31 @@ class ClaimGroup:
     entry: Entry | None
     claims: list[ClaimRef]
     kinds: list[str]
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    """A body paragraph and the claims whose sentence it holds, shown beside it."""
+
+    segments: list[Segment]
+    claims: list[ClaimRef]
+
+
+@dataclass(frozen=True)
+class CoAppearance:
+    """Someone who appears in the same articles as a person, and in how many."""
+
+    entry: Entry
+    count: int
+
+
+@dataclass(frozen=True)
+class ClaimSide:
+    """One column of an event's "who says what": the accusations, or the denials."""
+
+    kind: str
+    title: str
+    claims: list[ClaimRef]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,6 +194,39 @@ def claim_groups(claims: list[ClaimRef]) -> list[ClaimGroup]:
     return sorted(out, key=lambda g: (-len(g.claims), name_key(g.speaker)))
 
 
+def paragraph_views(item: ArticleItem) -> list[ParagraphView]:
+    """Each paragraph with the claims anchored in it (in claim order)."""
+    by_number = {ref.number: ref for ref in item.claims}
+    views = []
+    for segments in item.paragraphs:
+        numbers = sorted({n for seg in segments for n in seg.claims})
+        views.append(ParagraphView(segments, [by_number[n] for n in numbers if n in by_number]))
+    return views
+
+
+def co_appearances(entry: Entry) -> list[CoAppearance]:
+    """The people sharing an article with `entry`, most shared articles first."""
+    counts: dict[int, CoAppearance] = {}
+    for item in entry.articles:
+        for other in item.people:
+            if other is not entry:
+                old = counts.get(id(other))
+                counts[id(other)] = CoAppearance(other, (old.count if old else 0) + 1)
+    return sorted(counts.values(), key=lambda c: (-c.count, name_key(c.entry.name)))
+
+
+def claim_sides(claims: list[ClaimRef]) -> list[ClaimSide]:
+    """Accusations and denials, side by side (only the kinds present)."""
+    sides = [ClaimSide("accusation", "Accusations", [r for r in claims if r.kind == "accusation"]),
+             ClaimSide("denial", "Démentis", [r for r in claims if r.kind == "denial"])]
+    return [side for side in sides if side.claims]
+
+
+def article_year(item: ArticleItem) -> str | None:
+    year, _ = split_date(item.date)
+    return year if year and year != UNKNOWN else None
+
+
 def letter_groups(entries: list[Entry]) -> list[LetterGroup]:
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -205,8 +277,13 @@ def _people_index(people: Collection, per_page: int) -> list[Page]:
     ]
 
 
-def plan_site(archive: Archive, config: SiteConfig) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def _iso(value: str | None) -> str | None:
+    """The date when it is a W3C/ISO one (no unknown year), for sitemaps and meta tags."""
+    return value if value and not value.startswith("XXXX") else None
+
+
+def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> list[Page]:
+    """Every page of the site, in a stable order; `search` adds the search page."""
     per_page = config.per_page
     pages = [Page("index.html", "home.html", {
         "section": "home",
@@ -217,6 +294,9 @@ def plan_site(archive: Archive, config: SiteConfig) -> list[Page]:
             "events": len(archive.events.entries),
             "sources": len(archive.sources.entries),
         },
+        "data_files": [f"data/{name}.json" for name in DATA_FILES],
+        "meta": PageMeta(config.title, config.description),
+        "ld": ld.website_ld(config),
     })]
 
     pages += _index_pages("articles", "articles_index.html", archive.articles, per_page, "articles")
@@ -225,41 +305,95 @@ def plan_site(archive: Archive, config: SiteConfig) -> list[Page]:
             "section": "articles",
             "item": item,
             "article": item.article,
+            "paragraphs": paragraph_views(item),
+            "unplaced": [ref for ref in item.claims if not ref.anchored],
+            "year": article_year(item),
+            "lastmod": _iso(item.date),
+            "meta": PageMeta(item.article.title, ld.article_description(item), "article",
+                             _iso(item.article.published or item.article.date)),
+            "ld": ld.article_ld(item, config),
         }))
 
     pages += _people_index(archive.people, per_page)
     for entry in archive.people.entries.values():
+        articles = sorted(entry.articles, key=newest_first)
+        roles = role_spans(entry.roles)
         pages.append(Page(f"{entry.url}index.html", "person.html", {
             "section": "people",
             "entry": entry,
-            "articles": sorted(entry.articles, key=newest_first),
-            "roles": role_spans(entry.roles),
+            "articles": articles,
+            "roles": roles,
             "claims": entry.claims,
-            "co_people": entry.related.get("co_people", []),
+            "co_people": co_appearances(entry),
             "quoted_by": entry.related.get("quoted_by", []),
+            "feed": f"{entry.url}{FEED}",
+            "meta": PageMeta(entry.name, _entry_description(entry, roles), "profile"),
+            "ld": ld.person_ld(entry, [r.role for r in roles], articles, config),
         }))
 
     events = sorted(archive.events.entries.values(), key=lambda e: name_key(e.name))
     events.sort(key=lambda e: date_sort_key(e.facts.get("date")), reverse=True)  # newest first
     pages += _index_pages("events", "events_index.html", events, per_page, "events")
     for entry in archive.events.entries.values():
+        articles = sorted(entry.articles, key=newest_first)
+        participants = entry.related.get("participants", [])
+        statements = [r for r in entry.claims if r.kind not in ("accusation", "denial")]
         pages.append(Page(f"{entry.url}index.html", "event.html", {
             "section": "events",
             "entry": entry,
-            "articles": sorted(entry.articles, key=newest_first),
-            "participants": entry.related.get("participants", []),
-            "claim_groups": claim_groups(entry.claims),
+            "articles": articles,
+            "participants": participants,
+            "sides": claim_sides(entry.claims),
+            "claim_groups": claim_groups(statements),
+            "feed": f"{entry.url}{FEED}",
+            "meta": PageMeta(entry.name, _entry_description(entry), "website"),
+            "ld": ld.event_ld(entry, [p.entry for p in participants if p.entry], articles,
+                              entry.claims, config),
         }))
 
     sources = sorted(archive.sources.entries.values(), key=lambda e: name_key(e.name))
     pages += _index_pages("sources", "sources_index.html", sources, per_page, "sources")
     for entry in archive.sources.entries.values():
+        articles = sorted(entry.articles, key=newest_first)
         pages.append(Page(f"{entry.url}index.html", "source.html", {
             "section": "sources",
             "entry": entry,
-            "articles": sorted(entry.articles, key=newest_first),
+            "articles": articles,
             "reported": [r for r in entry.claims if r.via is entry],
             "made": [r for r in entry.claims if r.speaker is entry],
             "quoted_people": entry.related.get("quoted_people", []),
+            "feed": f"{entry.url}{FEED}",
+            "meta": PageMeta(entry.name, _entry_description(entry), "website"),
+            "ld": ld.source_ld(entry, articles, config),
         }))
+
+    pages.append(Page("timeline/index.html", "timeline.html", {
+        "section": "timeline",
+        "years": build_timeline(archive),
+        "meta": PageMeta(f"Chronologie — {config.title}", config.description),
+    }))
+    if search:
+        pages.append(Page("search/index.html", "search.html", {
+            "section": "search",
+            "meta": PageMeta(f"Recherche — {config.title}", config.description),
+        }))
+    pages.append(Page("404.html", "404.html", {
+        "section": "",
+        "absolute_links": True,
+        "meta": PageMeta(f"Page introuvable — {config.title}"),
+    }))
     return pages
+
+
+def _entry_description(entry: Entry, roles: list[RoleSpan] | None = None) -> str:
+    """A one-line summary of an entry page for <meta name=description>."""
+    n = len(entry.articles)
+    parts = [f"{n} article{'s' if n > 1 else ''}"]
+    if entry.claims:
+        parts.append(f"{len(entry.claims)} déclaration{'s' if len(entry.claims) > 1 else ''}")
+    head = entry.name
+    if roles:
+        head += ", " + roles[-1].role
+    elif entry.facts.get("date") or entry.facts.get("place"):
+        head += " (" + ", ".join(v for v in (entry.facts.get("place"), entry.facts.get("date")) if v) + ")"
+    return f"{head} : " + ", ".join(parts) + "."

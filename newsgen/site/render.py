@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 
 from newsgen.config import SiteConfig
 from newsgen.site.pages import Page
+from newsgen.site.structured import PageMeta, jsonld_script, og_locale
 from newsgen.site.urls import is_web_url, page_path, relurl
 
 THEME_PACKAGE = "newsgen.site"
@@ -61,6 +62,11 @@ def is_iso_date(value: object) -> bool:
 
 @pass_context
 def _relurl_filter(context: Context, target: str) -> str:
+    """Relative link from the current page; absolute under base_url on pages served from any
+    path (404.html), where a relative link would resolve against the wrong folder."""
+    site = context.get("site")
+    if context.get("absolute_links") and site is not None and site.base_url and not target.startswith("#"):
+        return site.base_url.rstrip("/") + "/" + page_path(target.lstrip("/"))
     return relurl(target, context["page_url"])
 
 
@@ -88,12 +94,20 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
     env.filters["relurl"] = _relurl_filter
     env.filters["humandate"] = human_date
     env.filters["canonical"] = canonical_url
+    env.filters["jsonld"] = jsonld_script
+    env.filters["oglocale"] = og_locale
     env.tests["isodate"] = is_iso_date
     env.tests["weburl"] = is_web_url
     return env
 
 
-def render_page(env: Environment, page: Page, config: SiteConfig) -> str:
-    """Render one planned page; `page_url` is what `relurl` computes links from."""
+def render_page(env: Environment, page: Page, config: SiteConfig, *, search: bool = False) -> str:
+    """Render one planned page; `page_url` is what `relurl` computes links from.
+
+    Every page gets `meta`, `ld` (JSON-LD data or None), `feed` (its own Atom feed or None) and
+    `search` (whether the site has a search page), so templates never test for their presence.
+    """
     template = env.get_template(page.template)
-    return template.render(**page.context, page_url=page_path(page.path), site=config)
+    context = {"meta": PageMeta(config.title, config.description), "ld": None, "feed": None,
+               "absolute_links": False, **page.context}
+    return template.render(**context, page_url=page_path(page.path), site=config, search=search)
