@@ -43,6 +43,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from newsgen.project import build_project
+    from newsgen.site.serve import serve
+
+    root = Path(args.root)
+    out = root / "build"
+
+    def build() -> None:
+        report = build_project(root, out=out)
+        for line in report.warnings:
+            print(f"warning: {line}", file=sys.stderr)
+        for line in report.errors:
+            print(f"error: {line}", file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
+
+    serve(root, out, build, port=args.port)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsgen", description="Static news archive from raw French articles.")
     parser.add_argument("--version", action="version", version=f"newsgen {__version__}")
@@ -53,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output folder (default: ROOT/build)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("serve", help="build, serve build/ on 127.0.0.1, rebuild and reload on change")
+    p.add_argument("--root", default=".", help="project folder (default: here)")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("extract", help="print the records extracted from text files")
     p.add_argument("files", nargs="+")

@@ -1,0 +1,149 @@
+"""`newsgen serve`: build, serve build/ on 127.0.0.1, rebuild when an input changes, reload the page.
+
+Changes are found by polling modification times (no dependency). HTML responses get a tiny
+script that polls `/__newsgen_reload`; the number it returns goes up after each rebuild, and the
+page reloads when it sees a new one. That endpoint and script exist only in this server: nothing
+of it is written into build/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+RELOAD_PATH = "/__newsgen_reload"
+WATCHED = ("seeds", "articles", "templates", "registry", "newsgen.yaml")
+POLL_SECONDS = 0.5
+RELOAD_SCRIPT = (
+    "<script>(function(){var v=null;setInterval(function(){"
+    f"fetch('{RELOAD_PATH}',{{cache:'no-store'}}).then(function(r){{return r.text()}})"
+    ".then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}})"
+    ".catch(function(){})},1000)})();</script>"
+)
+
+Snapshot = dict[str, tuple[float, int]]
+
+
+def _ignored(path: Path, root: Path) -> bool:
+    """Editor droppings and machine-written memory (`articles/.machine/`) never trigger a build."""
+    parts = path.relative_to(root).parts
+    name = parts[-1] if parts else ""
+    return any(p.startswith(".") for p in parts) or name.endswith(("~", ".swp", ".tmp"))
+
+
+def snapshot(root: Path, watched: Iterable[str] = WATCHED) -> Snapshot:
+    """Modification time and size of every watched file under `root` (missing ones are absent)."""
+    state: Snapshot = {}
+    for name in watched:
+        top = root / name
+        paths = [top] if top.is_file() else (sorted(top.rglob("*")) if top.is_dir() else [])
+        for path in paths:
+            if path.is_file() and not _ignored(path, root):
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                state[path.relative_to(root).as_posix()] = (info.st_mtime, info.st_size)
+    return state
+
+
+def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
+    """The files added, removed or modified between two snapshots, sorted."""
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+class Watcher:
+    """Rebuilds when a watched input changes; `version` counts the builds (for the reload poll)."""
+
+    def __init__(self, root: Path, build: Callable[[], None]) -> None:
+        self.root = root
+        self.build = build
+        self.version = 0
+        self.state: Snapshot = {}
+
+    def rebuild(self) -> None:
+        """Build, then take the snapshot: what the build itself writes (articles/, registry/)
+        is part of the new baseline, not a change that would trigger another build."""
+        try:
+            self.build()
+        except Exception as err:  # a broken template must not stop the server
+            print(f"error: build failed: {err}", file=sys.stderr)
+        self.state = snapshot(self.root)
+        self.version += 1
+
+    def check(self) -> list[str]:
+        """Rebuild if something changed since the last build; return what changed."""
+        changes = changed_paths(self.state, snapshot(self.root))
+        if changes:
+            print(f"changed: {', '.join(changes[:5])}{' ...' if len(changes) > 5 else ''}", file=sys.stderr)
+            self.rebuild()
+        return changes
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    watcher: Watcher
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = urlsplit(self.path).path
+        if path == RELOAD_PATH:
+            self._send(str(self.watcher.version).encode(), "text/plain; charset=utf-8")
+            return
+        file = Path(self.translate_path(self.path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                super().do_GET()  # http.server redirects to the folder URL
+                return
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            html = file.read_bytes()
+            marker = html.rfind(b"</body>")
+            script = RELOAD_SCRIPT.encode()
+            html = html[:marker] + script + html[marker:] if marker >= 0 else html + script
+            self._send(html, "text/html; charset=utf-8")
+            return
+        if not file.exists() and (Path(self.directory) / "404.html").is_file() and unquote(path) != "/":
+            self._send((Path(self.directory) / "404.html").read_bytes(), "text/html; charset=utf-8", 404)
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quieter than the default
+        pass
+
+
+def make_server(site: Path, watcher: Watcher, port: int) -> http.server.ThreadingHTTPServer:
+    """An http server for `site` on 127.0.0.1:`port` (0 = any free port)."""
+    handler = type("Handler", (_Handler,), {"watcher": watcher})
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                           functools.partial(handler, directory=str(site)))
+
+
+def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000) -> None:
+    """Build, serve and watch until interrupted (Ctrl-C)."""
+    watcher = Watcher(root, build)
+    watcher.rebuild()
+    server = make_server(site, watcher, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"serving {site} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            watcher.check()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
