@@ -104,7 +104,8 @@ class _Active(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
+        # JSON-LD is data, not code: its text is JSON-escaped and cannot close the tag
+        self._in_script = tag == "script" and dict(attrs).get("type") != "application/ld+json"
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
