@@ -34,7 +34,7 @@ class StoreError(Exception):
 def _prune(value: Any) -> Any:
     """Drop empty values so the front matter stays readable; from_dict restores the defaults."""
     if isinstance(value, dict):
-        return {k: _prune(v) for k, v in value.items() if v not in (None, [], {}, "")}
+        return {k: _prune(v) for k, v in value.items() if v not in (None, [], {})}
     if isinstance(value, list):
         return [_prune(v) for v in value]
     return value

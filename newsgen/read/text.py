@@ -65,7 +65,7 @@ def decode(data: bytes) -> Decoded:
 def _bomless_utf16(data: bytes) -> str | None:
     """UTF-16 without BOM: NULs on every other byte and printable text once decoded."""
     head = data[: min(len(data), 4096) // 2 * 2]
-    if len(head) < 2 or head.count(0) < len(head) // 4:
+    if len(head) < 2 or head.count(0) < max(1, len(head) // 4):
         return None
     for enc in ("utf-16-le", "utf-16-be"):
         try:
