@@ -139,8 +139,10 @@ def test_relative_days(text: str, expected: tuple[str, str]) -> None:
     assert only(text) == expected
 
 
-def test_past_weekday_named_on_its_own_day_is_the_week_before() -> None:
-    assert only("Samedi, les pompiers sont intervenus.") == ("Samedi", "2024-09-07")
+def test_past_weekday_named_on_its_own_day_is_that_day() -> None:
+    # wire copy published on a Saturday says "samedi" for that day; "samedi dernier" for the one before
+    assert only("Samedi, les pompiers sont intervenus.") == ("Samedi", "2024-09-14")
+    assert only("Samedi dernier, les pompiers sont intervenus.") == ("Samedi dernier", "2024-09-07")
 
 
 @pytest.mark.parametrize("text, expected", [

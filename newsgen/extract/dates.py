@@ -15,9 +15,9 @@ How values are chosen (the reasons, since news text rarely says everything):
   keeps `XXXX` for the year: nothing invents the current year.
 - A year-less date takes the nearest plausible year around publication, biased to the past (news
   mostly reports what happened) unless the clause is in the future tense.
-- A bare weekday is the most recent such day strictly before publication (past tense, the common
-  case): a daily says "hier" and "aujourd'hui" for the near days, so a past-tense "samedi" in
-  Saturday's paper is the Saturday before. In a future-tense clause, or after "à"/"pour"
+- A bare weekday is the most recent such day on or before publication (past tense, the common
+  case): online and wire copy says "a annoncé jeudi" on the Thursday it happened, and "jeudi
+  dernier" when it means the week before. In a future-tense clause, or after "à"/"pour"
   ("ajourné à lundi"), it is the next such day, publication day included. "ce mardi" is the
   nearest one, and that includes the day of publication.
 
@@ -693,7 +693,7 @@ def _on_weekday(m: re.Match[str], text: str, pub: dt.date | None) -> list[_Cand]
         day = _weekday_near(pub, wd, "last")
     else:
         future = _tense(text, m.start(), m.end()) == "future"
-        day = _weekday_near(pub, wd, "future" if future else "last")
+        day = _weekday_near(pub, wd, "future" if future else "past")
     return [_Cand(m.start(), m.end(), day.isoformat())]
 
 
