@@ -134,7 +134,8 @@ def build_article(raw: RawArticle, ctx: Context) -> Article:
     places = _entities(ctx, "LOC", "place")
     orgs = _entities(ctx, "ORG", "org")
     claims = find_claims(ctx, people, sources)
-    date = raw.sidecar.date or main_date(dates, published)
+    events = find_events(ctx, dates, people, places, orgs, date=raw.sidecar.date)
+    date = raw.sidecar.date or main_date(dates, published, events)
     origin = raw.layout.origin
     if raw.sidecar.url:
         origin = Origin(url=raw.sidecar.url, outlet=raw.sidecar.outlet or (origin.outlet if origin else None))
@@ -156,6 +157,6 @@ def build_article(raw: RawArticle, ctx: Context) -> Article:
         organisations=orgs,
         places=places,
         claims=claims,
-        events=find_events(ctx, date, people, places),
+        events=events,
         warnings=warnings,
     )
