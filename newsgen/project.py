@@ -56,7 +56,7 @@ def read_seeds(paths: list[Path]) -> tuple[list[RawArticle], list[str]]:
 
 
 def _resolve(root: Path, articles: list[Article], report: BuildReport) -> list[Article]:
-    """Give every person and source its archive-wide identity; record new names in the registries."""
+    """Give every person, source and event its archive-wide identity; record new ones in the registries."""
     from newsgen.resolve.registry import Registry, RegistryError, load_registry, resolve_article, save_registry
 
     registries: dict[str, Registry] = {}
@@ -72,7 +72,12 @@ def _resolve(root: Path, articles: list[Article], report: BuildReport) -> list[A
     for kind, registry in registries.items():
         if writable[kind]:
             save_registry(registry, root / "registry" / f"{kind}.yaml")
-    return resolved
+    # events after people: participants are matched by their registry names
+    from newsgen.resolve.grouping import group_events
+
+    grouping = group_events(resolved, root / "registry" / "events.yaml")
+    report.errors += grouping.errors
+    return grouping.articles
 
 
 def extraction_fingerprint() -> str:
