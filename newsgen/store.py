@@ -127,6 +127,7 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = root
+        self._stems: set[str] | None = None  # names of the article files, once listed
 
     def memory_path(self, slug: str) -> Path:
         return self.root / MACHINE_DIR / f"{slug}.yaml"
@@ -158,10 +159,16 @@ class Store:
         source = article.source_file or ""
         if source in taken:
             return taken[source]
-        used = set(taken.values()) | {p.stem for p in self.paths()}
+        if self._stems is None:  # listed once per store, not once per article
+            self._stems = {p.stem for p in self.paths()}
+        used = self._stems  # every stored file's name, plus the slugs chosen in this build
         slug = article.slug
         if slug in used:
             slug = f"{slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
+        n = 2
+        while slug in used:  # same title and same hash prefix: rare, but never overwrite
+            slug, n = f"{article.slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}-{n}", n + 1
+        self._stems.add(slug)
         return slug
 
     def input_hashes(self) -> dict[str, str]:
