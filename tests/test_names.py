@@ -2,6 +2,7 @@
 from newsgen.resolve.names import (
     given_compatible,
     is_initial,
+    is_place_name,
     lone_word_match,
     name_parts,
     same_person_names,
@@ -59,3 +60,16 @@ def test_initials_and_honorifics():
     assert is_initial("F.") and is_initial("J.-P.") and not is_initial("Fr.")
     assert strip_honorific("M. Shoigu") == "Shoigu"
     assert strip_honorific("Mme Colonna") == "Colonna"
+
+
+def test_place_names_of_the_news():
+    assert is_place_name("Washington") and is_place_name("Pékin") and is_place_name("Corée du Nord")
+    assert is_place_name("Etats-Unis") and is_place_name("États-Unis")
+    assert not is_place_name("Kim") and not is_place_name("Florence") and not is_place_name("Maurice")
+
+
+def test_family_name_first_for_east_asian_names():
+    assert lone_word_match("Yoon", "Yoon Suk Yeol") == 1
+    assert lone_word_match("Wang", "Wang Yi") == 1
+    assert lone_word_match("Jean", "Jean-Pierre Raffarin") == 0
+    assert lone_word_match("Emmanuel", "Emmanuel Macron") == 0

@@ -109,3 +109,106 @@ def test_ranked_results_list(nlp):
     found = people(nlp, "Classement : 1. Pogacar (Slo) 3h12'05. 2. Vingegaard (Dan) à 12''. "
                         "3. Evenepoel (Bel) à 45''. 4. Roglic (Slo) à 1'02.")
     assert set(found) == {"Pogacar", "Vingegaard", "Evenepoel", "Roglic"}
+
+
+# ---- names, places and roles in international wire copy ----------------------------------------
+
+
+def test_short_syllables_of_asian_names_stay_in_the_name(nlp):
+    found = people(nlp, "Le vice-Premier ministre vietnamien Tran Hong Ha a visité Hué. "
+                        "M. Tran Hong Ha a ensuite rencontré la ministre nord-coréenne des Affaires étrangères, "
+                        "Choe Son-hui.")
+    assert "Tran Hong Ha" in found and "Tran Hong" not in found
+    assert "Choe Son-hui" in found and "Choe" not in found
+
+
+def test_korean_name_without_hyphens_and_its_family_name_alone(nlp):
+    found = people(nlp, "Le président sud-coréen Yoon Suk Yeol a reçu son homologue à Séoul. "
+                        "M. Yoon a promis une réponse ferme. La sœur de Kim Jong Un a répliqué.")
+    assert "Yoon" in found["Yoon Suk Yeol"].aliases and "Yoon" not in found
+    assert "Kim Jong Un" in found
+    assert not any(name.startswith("de ") for name in found)
+
+
+def test_countries_and_capitals_are_not_people(nlp):
+    found = people(nlp, "M. Antony Blinken a souligné que Washington restait attaché au dialogue. "
+                        "Le Caire a accusé Israël de bloquer les convois, a déclaré le ministre Sameh Choukri.")
+    assert "Washington" not in found and "Israël" not in found
+    assert "Sameh Choukri" in found
+
+
+def test_name_after_a_thing_noun_names_the_thing(nlp):
+    found = people(nlp, "Les deux présidents ont signé un accord, a rapporté l'agence Anadolu. "
+                        "Le cortège est passé rue Paul-Bert avant de rejoindre l'hôtel Adriatik.")
+    assert not {"Anadolu", "Paul-Bert", "Adriatik"} & set(found)
+
+
+def test_place_complement_of_a_title_is_not_part_of_the_name(nlp):
+    found = people(nlp, "Le président de l'Association des maires de France Jean-Luc Moudenc a protesté.")
+    assert list(found) == ["Jean-Luc Moudenc"]
+    assert found["Jean-Luc Moudenc"].roles == ["président de l'Association des maires de France"]
+
+
+def test_role_with_an_acronym_in_parentheses(nlp):
+    found = people(nlp, "Le directeur général de l'Organisation mondiale de la santé (OMS), Tedros Adhanom "
+                        "Ghebreyesus, a appelé à la prudence.")
+    assert found["Tedros Adhanom Ghebreyesus"].roles == [
+        "directeur général de l'Organisation mondiale de la santé (OMS)"]
+
+
+def test_role_with_pour_and_a_capitalised_adjective(nlp):
+    found = people(nlp, "Le Haut représentant de l'ONU pour les réfugiés, Filippo Grandi, est arrivé à Kaboul.")
+    assert found["Filippo Grandi"].roles == ["haut représentant de l'ONU pour les réfugiés"]
+
+
+def test_unnamed_official_role_noun(nlp):
+    found = people(nlp, "Un responsable du mouvement, Bassem Naïm, a rejeté la proposition.")
+    assert found["Bassem Naïm"].roles == ["responsable du mouvement"]
+
+
+def test_name_set_off_after_a_title_phrase(nlp):
+    found = people(nlp, "Le président de l'Assemblée nationale du Vietnam, Vuong Dinh Hue, a reçu la délégation.")
+    assert found["Vuong Dinh Hue"].roles == ["président de l'Assemblée nationale du Vietnam"]
+
+
+def test_participle_of_accuser_is_not_a_title(nlp):
+    found = people(nlp, "Le ministère a accusé Moussavi de mentir. L'accusé Pierre Lenoir a nié.")
+    assert "Moussavi" not in found
+    assert "Pierre Lenoir" in found
+
+
+def test_name_tail_after_a_prefix_is_no_alias(nlp):
+    found = people(nlp, "La présidente du groupe, Marine Le Pen, a tenu un meeting. Des militants anti-Le Pen ont manifesté.")
+    assert found["Marine Le Pen"].aliases == []
+
+
+def test_right_role_keeps_a_person_complement(nlp):
+    found = people(nlp, "Kim Yo Jong, la sœur de Kim Jong Un, a menacé Séoul.")
+    assert found["Kim Yo Jong"].roles == ["sœur de Kim Jong Un"]
+
+
+def test_newspaper_name_with_a_city_is_not_a_person(nlp):
+    found = people(nlp, "Selon le quotidien Folha de S. Paulo, Luiz Inacio Lula da Silva a hésité.")
+    assert list(found) == ["Luiz Inacio Lula da Silva"]
+
+
+def test_participle_inside_a_role(nlp):
+    found = people(nlp, "Pour la Suède, la commissaire sortante à la concurrence, Ingrid Svensson, reste en lice. "
+                        "Le président élu Javier Milei a salué le résultat.")
+    assert found["Ingrid Svensson"].roles == ["commissaire sortante à la concurrence"]
+    assert found["Javier Milei"].roles == ["président élu"]
+
+
+def test_left_role_with_a_person_in_its_complement(nlp):
+    found = people(nlp, "Le porte-parole de Vladimir Poutine, Dmitri Peskov, a refusé de commenter.")
+    assert found["Dmitri Peskov"].roles == ["porte-parole de Vladimir Poutine"]
+
+
+def test_title_juxtaposed_after_a_thing(nlp):
+    found = people(nlp, "La réunion a précédé la démission du nouveau secrétaire général du parti Marc Lefort.")
+    assert found["Marc Lefort"].roles == ["nouveau secrétaire général du parti"]
+
+
+def test_role_with_coordinated_complements(nlp):
+    found = people(nlp, "Pour la France, l'ancienne ministre de l'emploi et des affaires sociales Martine Aubry.")
+    assert found["Martine Aubry"].roles == ["ancienne ministre de l'emploi et des affaires sociales"]

@@ -34,6 +34,7 @@ from newsgen.resolve.names import (
     PARTICLES,
     fold,
     is_initial,
+    is_place_name,
     lone_word_match,
     make_id,
     name_parts,
@@ -77,7 +78,8 @@ TITLE_WORDS = frozenset("""
     trésorier trésorière fils fille épouse époux mari femme veuve veuf oncle tante neveu nièce cousin
     cousine héritier héritière beau-père belle-mère beau-frère belle-sœur dictateur dictatrice
     monarque souverain souveraine régent régente calife pacha bey citoyen citoyenne ressortissant
-    ressortissante habitant habitante résident résidente
+    ressortissante habitant habitante résident résidente responsable représentant représentante
+    négociateur négociatrice diplomate oligarque magnat milliardaire
 """.split())
 # Titles of nobility take their name with "de": "le comte de Méran", "le prince de Bismarck".
 _NOBLE = frozenset("duc duchesse comte comtesse marquis marquise baron baronne vicomte vicomtesse prince princesse"
@@ -101,6 +103,18 @@ _DETERMINERS = frozenset("le la l' l’ les un une des du au aux son sa ses ce c
 _NOT_LEADING_PARTICLES = frozenset({"du", "des", "d'", "d’", "au", "aux"})
 # After these a lone capitalised word is a place more often than a person ("à Zuoz", "contre Modène").
 _PLACE_PREPOSITIONS = frozenset("à a en vers contre entre devant depuis pour via jusqu'à près".split())
+# Nouns that name a thing with the proper name after them: "l'agence Anadolu", "rue Paul-Bert",
+# "l'école Maurice-Henry", "le porte-avions Charles de Gaulle". The name is not a person there.
+_NAMED_THINGS = frozenset("""
+    rue avenue boulevard place quai allée impasse chemin route square pont cours esplanade école lycée
+    collège université faculté institut hôpital clinique centre hôtel ex-hôtel stade salle gymnase aéroport
+    gare porte-avions navire frégate croiseur paquebot vaisseau agence quotidien journal hebdomadaire mensuel
+    chaîne radio télévision magazine revue site fondation prix musée église cathédrale basilique chapelle
+    mosquée synagogue temple opération plan doctrine loi base camp station fort caserne résidence palais
+    château parc jardin festival trophée coupe
+    fonds programme mission complexe barrage centrale usine mine quartier village commune ville région province
+    côté brasserie société entreprise restaurant café cinéma théâtre marque
+""".split())
 # After these a capitalised word is a credit, not a person in the story.
 _CREDIT_WORDS = frozenset("photo photos ©".split())
 # Words a lowercase hyphen continuation of a name can never be: "Touchera-t-on", "Moscovici-qui".
@@ -108,7 +122,7 @@ _NOT_NAME_ENDINGS = frozenset("t on il ils elle elles je tu nous vous ce ci là 
 _RELATIVE_COPULA = frozenset("est était fut sera serait reste restait devient devenait demeure".split())
 _ROLE_ARTICLES = frozenset("le la l' l’ les un une son sa ses leur notre".split())
 # Inside a role phrase: the prepositions that chain complements ("ministre de la Défense").
-_ROLE_ADP = frozenset("de d' d’ du des en au aux à".split())
+_ROLE_ADP = frozenset("de d' d’ du des en au aux à pour".split())
 _CLOSERS = frozenset(",.;:)(»\"”|—–")
 # Leaders and their near synonyms: a role-only reference may swap one for another.
 _HEAD_FAMILIES = (
@@ -207,10 +221,35 @@ def _is_particle(doc: Doc, i: int) -> bool:
         return False
     if tok.text[0].isupper() and not glued and low not in {"le", "la", "van", "von", "de", "di", "da", "del", "du"}:
         return False
+    if tok.text in {"le", "la", "les"} and (i == 0 or doc[i - 1].lower_ not in {"de", "d'", "d’"}):
+        return False  # "le Quotidien du Peuple": an article; "Jean de la Fontaine" keeps its "la"
     j = i + 1
     if j + 1 < len(doc) and doc[j].text.islower() and doc[j].lower_ in PARTICLES:  # "von der Leyen"
         j += 1
     return j < len(doc) and _cap_word(doc[j]) and not _newline_before(doc, j) and not _is_honorific(doc[j])
+
+
+def _name_syllable(doc: Doc, k: int) -> bool:
+    """A short capitalised word that French lists as a stop word but that is a syllable of an Asian
+    name: "Tran Hong Ha", "Choe Son-hui", "Son Heung-min". Mid-sentence, French writes such words
+    capitalised only inside a name."""
+    tok = doc[k]
+    text = tok.text
+    return tok.is_stop and text[0].isupper() and text[1:].islower() and tok.lower_ in _NAME_SYLLABLES
+
+
+# French stop words that are also syllables of Vietnamese, Korean or Chinese names
+# ("Ho Chi Minh", "Ai Weiwei", "Vu Duc Dam", "Ton Duc Thang", "Ma Zhaoxu").
+_NAME_SYLLABLES = frozenset("ai ha hi ho hue hui ma na sa son ta ton tu un vu".split())
+
+
+def _full_name_follows(doc: Doc, j: int) -> bool:
+    """Two capitalised non-particle words from token j on the same line: a given name and a surname."""
+    k = j
+    while k < len(doc) and k - j < 2 and _cap_word(doc[k]) and not _is_particle(doc, k) and not _is_title(doc[k].text) \
+            and not _newline_before(doc, k) and not doc[k].text.isupper():
+        k += 1
+    return k - j >= 2
 
 
 def _starts_name(doc: Doc, i: int) -> bool:
@@ -218,7 +257,17 @@ def _starts_name(doc: Doc, i: int) -> bool:
     if _is_honorific(tok) or tok.is_space:
         return False
     if _is_particle(doc, i):  # "de Gaulle", "van Petegem"; "du Conseil", "des Alpes" are not names
+        if i + 1 < len(doc) and is_place_name(doc[i + 1].text):
+            return False  # "des institutions juives de France Roger Cukierman": a complement, then the name
+        if tok.text in {"de", "d'", "d’", "du", "des"} and _full_name_follows(doc, i + 1):
+            return False  # "la sœur de Kim Jong Un": "de" is the preposition; "de Gaulle" alone is a name
         return tok.lower_ not in _NOT_LEADING_PARTICLES
+    if tok.is_stop and tok.ent_type_ == "PER" and i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I" \
+            and _name_syllable(doc, i) and not _newline_before(doc, i + 1) \
+            and (doc[i + 1].text in _HYPHENS or _cap_word(doc[i + 1]) and not _is_title(doc[i + 1].text)):
+        return True  # "Son Heung-min", "Ma Zhaoxu" tagged as a person
+    if i > 0 and doc[i - 1].lower_ in {"de", "d'", "d’", "du", "des"} and is_place_name(tok.text):
+        return False  # "... de France Roger Cukierman": the place completes what comes before
     return _cap_word(tok) and not tok.is_stop and not _is_title(tok.text)
 
 
@@ -258,7 +307,8 @@ def _read_name(doc: Doc, i: int, stop: int | None = None) -> int:
         if _is_particle(doc, k):
             k += 1
             continue
-        if _cap_word(tok) and not tok.is_stop and (k == i or not _is_title(tok.text)):
+        if _cap_word(tok) and (not tok.is_stop or _name_syllable(doc, k) and (k > i or tok.ent_type_ == "PER")) \
+                and (k == i or not _is_title(tok.text)):
             if k > i and doc[k - 1].is_alpha and doc[k - 1].text.isupper() and len(doc[k - 1].text) > 1 \
                     and not tok.text.isupper():
                 break
@@ -289,7 +339,7 @@ def _from_entities(doc: Doc) -> list[_Mention]:
         # past the entity's end, only untagged capitalised words ("Carlo Florindo" + "Semini")
         stop = ent.end
         while stop < n and stop - ent.end < 2 and doc[stop].ent_iob_ == "O" and _cap_word(doc[stop]) \
-                and not doc[stop].is_stop and not _newline_before(doc, stop):
+                and (not doc[stop].is_stop or _name_syllable(doc, stop)) and not _newline_before(doc, stop):
             stop += 1
         k = ent.start
         while k < ent.end:
@@ -352,6 +402,8 @@ def _title_phrase_end(doc: Doc, i: int) -> tuple[int, bool]:
             j += 1
         elif low == "en" and j + 1 < n and doc[j + 1].lower_ == "chef":  # "général en chef"
             j += 2
+        elif low == "et" and j + 2 < n and doc[j + 1].lower_ in _ROLE_ADP and doc[j - 1].text[:1].islower():
+            j += 1  # "ministre de l'emploi et des affaires sociales"
         elif _is_acronym(tok) and tok.ent_type_ != "PER" and j + 1 < n and not doc[j + 1].text.isupper():
             j += 1  # "le député LFI François Ruffin"
         elif low in _ROLE_ADP and j + 1 < n:
@@ -367,6 +419,8 @@ def _title_phrase_end(doc: Doc, i: int) -> tuple[int, bool]:
                     j += 1
         else:
             break
+    if j + 2 < n and doc[j].text == "(" and _is_acronym(doc[j + 1]) and doc[j + 2].text == ")":
+        j += 3  # "le directeur de l'Organisation mondiale de la santé (OMS), ..."
     return j, common_complement
 
 
@@ -378,6 +432,9 @@ def _after_titles(doc: Doc) -> list[_Mention]:
         if not _is_title(tok.text) or not tok.is_alpha and "-" not in tok.text \
                 or tok.text[0].isupper() and tok.ent_type_ in {"LOC", "ORG"}:  # "Président Wilson" the liner
             continue
+        if tok.pos_ == "VERB" and "Part" in tok.morph.get("VerbForm") \
+                or i > 0 and doc[i - 1].pos_ == "AUX" and doc[i - 1].lemma_ in {"avoir", "être"}:
+            continue  # a participle, not a title: "a accusé Washington", "a été élu"
         j, common_complement = _title_phrase_end(doc, i)
         if j < n and not _newline_before(doc, j) and _starts_name(doc, j) \
                 and not (common_complement and doc[j].ent_type_ != "PER"):
@@ -387,11 +444,31 @@ def _after_titles(doc: Doc) -> list[_Mention]:
             if end > j:
                 found.append(_Mention(j, end, support=True))
                 continue
+        apposed = _apposed_name(doc, i, j)
+        if apposed is not None:
+            found.append(apposed)
+            continue
         if tok.lower_ in _NOBLE and i + 1 < n and doc[i + 1].lower_ in {"de", "d'", "d’"} and _is_particle(doc, i + 1):
             end = _read_name(doc, i + 1)
             if end > i + 2:
                 found.append(_Mention(i + 1, end, support=True))
     return found
+
+
+def _apposed_name(doc: Doc, i: int, j: int) -> _Mention | None:
+    """'Le secrétaire général du Parti communiste du Vietnam, Nguyen Phu Trong, a rencontré ...': a full
+    name set off by commas right after a title phrase (doc[i:j]) that opens with an article."""
+    n = len(doc)
+    if i == 0 or doc[i - 1].lower_ not in _ROLE_ARTICLES or not doc[i].text[:1].islower() \
+            or j + 1 >= n or doc[j].text != "," or _newline_before(doc, j + 1) or not _starts_name(doc, j + 1):
+        return None
+    end = _read_name(doc, j + 1)
+    words = [t for t in doc[j + 1:end] if _cap_word(t) and t.text not in _HYPHENS]
+    if len(words) < 2 or is_place_name(doc[j + 1:end].text) or any(_is_acronym(t) for t in words):
+        return None
+    if end < n and doc[end].text not in {",", ")", ".", ";"} and doc[end].pos_ not in {"AUX", "VERB"}:
+        return None
+    return _Mention(j + 1, end, support=True)
 
 
 def _in_ranked_lists(ctx: Context) -> list[_Mention]:
@@ -507,6 +584,15 @@ def _entity_labels(doc: Doc) -> dict[str, str]:
     return {text: c.most_common(1)[0][0] if c["PER"] < max(c.values()) else "PER" for text, c in votes.items()}
 
 
+def _after_named_thing(doc: Doc, start: int) -> bool:
+    """The name closes a thing's name: "l'agence Anadolu", "le quotidien Folha de S. Paulo", "rue Paul Bert"."""
+    k = start - 1
+    while k >= 0 and start - k <= 4 and (_cap_word(doc[k]) and not _is_title(doc[k].text) or _is_particle(doc, k)):
+        k -= 1
+    # the thing's name right after its noun starts with a capital ("aux côtés d'Alain Krivine" is a person)
+    return k >= 0 and doc[k].lower_ in _NAMED_THINGS and (k + 1 == start or _cap_word(doc[k + 1]))
+
+
 def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -> str:
     """'drop', 'weak' (keep only if it joins someone found otherwise) or 'keep'.
 
@@ -525,11 +611,15 @@ def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -
     prev = doc[m.start - 1] if m.start > 0 else None
     if prev is not None and prev.lower_ in _CREDIT_WORDS:
         return "drop"
+    if prev is not None and re.search(r"-(?:Le|La|De|Du|Van|Von)$", prev.text):
+        return "drop"  # "la manifestation anti-Le Pen": the tail of a name cut by a prefix
     if not supported and prev is not None and prev.lower_ in _DETERMINERS:
         return "drop"  # "l'Irgun", "la Presse", "le H. C. Chaux-de-Fonds": names of people take no article
     elsewhere = labels.get(fold(text)) or labels.get(fold(" ".join(t.text for t in core)))
     if m.misc and not supported:
         return "weak"
+    if not supported and (is_place_name(text) or _after_named_thing(doc, m.start)):
+        return "weak"  # "que Washington restait attaché", "a rapporté l'agence Anadolu", "rue Paul-Bert"
     if len(core) > 1:
         return "weak" if not supported and elsewhere in {"LOC", "ORG"} else "keep"
     word = core[0]
@@ -642,8 +732,10 @@ def _clean_role(doc: Doc, a: int, b: int) -> str | None:
     """The role phrase doc[a:b] as text: trimmed, lowercase-initial, no trailing punctuation."""
     while a < b and (doc[a].is_punct or doc[a].lower_ in _ROLE_ARTICLES or doc[a].lower_ in _ROLE_ADP):
         a += 1
-    while b > a and (doc[b - 1].is_punct or doc[b - 1].lower_ in _ROLE_ADP or doc[b - 1].lower_ in _ROLE_ARTICLES
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].text in _ROLE_ADP or doc[b - 1].text in _ROLE_ARTICLES
                      or doc[b - 1].lower_ == "et"):
+        if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
+            break  # "... de l'énergie atomique (AIEA)" keeps its parenthesis
         b -= 1
     if b <= a:
         return None
@@ -655,9 +747,17 @@ def _clean_role(doc: Doc, a: int, b: int) -> str | None:
     return text
 
 
+def _role_participle(tok: Token) -> bool:
+    """A participle that qualifies a title: "sortant", "sortante", "élu", "désignée" (the tagger often
+    reads it as a finite verb)."""
+    return tok.pos_ == "VERB" and tok.text.islower() and len(tok.text) >= 5 and tok.lower_.endswith(
+        ("ant", "ante", "ants", "antes", "é", "ée", "és", "ées"))
+
+
 def _in_name(tok: Token) -> bool:
     """A capitalised word of a PER entity: another person, where a role phrase must stop."""
-    return tok.ent_type_ == "PER" and tok.text[:1].isupper() and not _is_title(tok.text)
+    return tok.ent_type_ == "PER" and tok.text[:1].isupper() and not _is_title(tok.text) \
+        and not is_place_name(tok.text)
 
 
 def _np_internal(doc: Doc, k: int) -> bool:
@@ -671,14 +771,19 @@ def _np_internal(doc: Doc, k: int) -> bool:
     if tok.lower_ in _ROLE_ADP:  # "ministre de la Défense": a preposition between a noun and its complement
         if left is None or not _wordy(left):
             return False
-        if left.pos_ in {"NOUN", "ADJ"} or _person_noun(left):
+        if left.pos_ in {"NOUN", "ADJ"} or _person_noun(left) or _role_participle(left):
             return True
+        if left.lower_ == "et" and k >= 2 and doc[k - 2].pos_ in {"NOUN", "ADJ"} and doc[k - 2].text[:1].islower():
+            return True  # "ministre de la culture et des affaires sociales"
         # "championne de France de ski": a proper noun that is itself a complement
         return left.text[:1].isupper() and k >= 2 and doc[k - 2].lower_ in _ROLE_ADP | {"la", "l'", "l’", "les"}
     if tok.pos_ == "DET" or tok.lower_ in _DETERMINERS:
-        return left is not None and left.lower_ in _ROLE_ADP and k >= 2 and doc[k - 2].pos_ in {"NOUN", "ADJ"}
+        return left is not None and left.lower_ in _ROLE_ADP and k >= 2 and (
+            doc[k - 2].pos_ in {"NOUN", "ADJ", "PROPN"} or _role_participle(doc[k - 2]))
     if tok.lower_ == "et":
         return left is not None and left.text[:1].islower() and left.pos_ in {"NOUN", "ADJ"}
+    if _role_participle(tok) and left is not None and _person_noun(left):
+        return True  # "le commissaire sortant au budget", "le président élu"
     if tok.pos_ in {"VERB", "AUX", "PRON", "SCONJ", "ADV", "NUM", "INTJ", "CCONJ"}:
         return _person_noun(tok)
     return tok.pos_ in {"NOUN", "ADJ", "PROPN", "X"} or _person_noun(tok)
@@ -701,11 +806,14 @@ def _role_start(doc: Doc, a: int, b: int, closest: bool = False) -> int | None:
                 p -= 1
             while closest and p >= a + 2 and doc[p - 1].lower_ == "et" and _person_noun(doc[p - 2]):
                 p -= 2  # "le producteur et musicien suisse David Wehren"
+            if found is not None and closest and "Plur" in tok.morph.get("Number"):
+                continue  # "le président de l'Association des maires de France X": one person, not "maires"
             found = p
             if not closest:
                 break
-        elif tok.lower_ in _ROLE_ADP and found is None:
-            return None  # the phrase is about a thing ("la mort de ...")
+        elif tok.lower_ in _ROLE_ADP and found is None and not closest:
+            return None  # the phrase is about a thing ("la mort de ..."); juxtaposed, the last title counts
+
     return found
 
 
@@ -717,6 +825,19 @@ def _left_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
     apposed = i >= 0 and doc[i].text in {",", ":"}
     if apposed:
         i -= 1
+    last = i
+    if apposed and i > 2 and doc[i].text == ")":
+        # "le directeur général de l'Agence internationale de l'énergie atomique (AIEA), Rafael Grossi"
+        j = next((j for j in range(i - 1, max(i - 6, 0), -1) if doc[j].text in {"(", ")"}), None)
+        if j is not None and doc[j].text == "(" and j - 1 >= 0 and not _newline_before(doc, j):
+            i = j - 1
+    if apposed and i > 1 and _in_name(doc[i]):
+        # "l'ancien directeur de cabinet de Jacques Delors, Pascal Lamy": the role ends on a person's name
+        s = i
+        while s > 0 and (_in_name(doc[s - 1]) or doc[s - 1].text in _HYPHENS) and i - s < _MAX_NAME_TOKENS:
+            s -= 1
+        if s > 1 and doc[s - 1].lower_ in {"de", "d'", "d’", "du"}:
+            i = s - 2
     if i < 0 or not _wordy(doc[i]) or doc[i].lower_ in _ROLE_ADP | _DETERMINERS | {"et", "ou"} \
             or doc[i].pos_ not in {"NOUN", "ADJ", "PROPN", "X"} and not _person_noun(doc[i]) or _in_name(doc[i]):
         return None
@@ -727,16 +848,28 @@ def _left_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
                          or doc[a - 1].pos_ == "ADJ" and doc[a - 1].text[:1].islower()):
             a -= 1
     else:
-        while a > 0 and i - a < _MAX_ROLE_TOKENS and not _newline_before(doc, a) and _np_internal(doc, a - 1) \
-                and not _in_name(doc[a - 1]):
+        skipped = 0
+        while a > 0 and i - a < _MAX_ROLE_TOKENS + skipped and not _newline_before(doc, a):
+            if apposed and _in_name(doc[a - 1]):
+                # "l'ancien directeur de cabinet de Jacques Delors, Pascal Lamy": a person in the complement
+                s = a - 1
+                while s > 0 and (_in_name(doc[s - 1]) or doc[s - 1].text in _HYPHENS) and a - s < _MAX_NAME_TOKENS:
+                    s -= 1
+                if s > 0 and doc[s - 1].lower_ in {"de", "d'", "d’", "du"}:
+                    skipped += a - s
+                    a = s
+                    continue
+                break
+            if not _np_internal(doc, a - 1) or _in_name(doc[a - 1]):
+                break
             a -= 1
     p = _role_start(doc, a, i + 1, closest=not apposed)
     if p is None or apposed and p > 0 and doc[p - 1].text in {",", ";"}:
         return None  # "Louis Thorens, vice-président, Numa Matthey": the role is Thorens's
     if p > 0 and not doc[p].is_sent_start and doc[p - 1].lower_ not in _DETERMINERS | _ROLE_ADP | {"et", "ou"}:
         return None  # a role phrase opens with an article: not "Réunis le 20 février à Mendoza, X"
-    role = _clean_role(doc, p, i + 1)
-    return (role, p, i + 1) if role else None
+    role = _clean_role(doc, p, last + 1)
+    return (role, p, last + 1) if role else None
 
 
 def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
@@ -783,6 +916,11 @@ def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
         if tok.lower_ == "et" and b + 1 < n and doc[b + 1].text[:1].islower() and doc[b + 1].pos_ in {"NOUN", "ADJ"}:
             b += 1
             continue
+        if _in_name(tok) and doc[b - 1].lower_ in {"de", "d'", "d’"} and any(_person_noun(t) for t in doc[a:b]):
+            end = _read_name(doc, b)  # "Kim Yo Jong, la sœur de Kim Jong Un, ..."
+            if end > b and (end >= n or doc[end].text in _CLOSERS):
+                b = end
+            break
         if _in_name(tok) or _is_honorific(tok):
             break
         after_preposition = doc[b - 1].lower_ in _ROLE_ADP | _HYPHENS or (
@@ -791,7 +929,8 @@ def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
                 and not (doc[b - 1].text[:1].isupper() and doc[b - 1].is_alpha):
             break  # "X, cardinal Mercier": a capitalised word outside a complement starts something else
         if tok.pos_ in {"NOUN", "ADJ", "PROPN", "X"} or tok.text in _HYPHENS or tok.text.startswith("-") \
-                or tok.text[:1].isupper() or _is_title(tok.text):
+                or tok.text[:1].isupper() or _is_title(tok.text) \
+                or _role_participle(tok) and _person_noun(doc[b - 1]):  # "commissaire sortant aux transports"
             b += 1
             continue
         break

@@ -22,6 +22,43 @@ PARTICLES = frozenset({
     "de", "d", "du", "des", "van", "von", "der", "den", "ten", "ter", "da", "di", "del", "della", "dos",
     "das", "le", "la", "y", "zu", "af", "al", "el", "ben", "bin", "ibn",
 })
+# Countries, capitals and cities that news copy names on their own, often for their government
+# ("Washington accuse Pyongyang", "Pékin a démenti"): a lone word among them is a place, not a
+# person. Places that are also common given names (Florence, Sofia, Victoria...) are left out.
+_PLACES = """
+afghanistan|afrique du sud|albanie|algerie|allemagne|andorre|angola|arabie saoudite|argentine|armenie|australie
+autriche|azerbaidjan|bahamas|bahrein|bangladesh|belgique|benin|bhoutan|bielorussie|belarus|birmanie|myanmar|bolivie
+bosnie|bosnie-herzegovine|botswana|bresil|brunei|bulgarie|burkina faso|burundi|cambodge|cameroun|canada|cap-vert
+centrafrique|chili|chine|chypre|colombie|comores|congo|coree|coree du nord|coree du sud|costa rica|cote d ivoire
+croatie|cuba|danemark|djibouti|egypte|emirats arabes unis|equateur|erythree|espagne|estonie|etats-unis|etats unis
+ethiopie|fidji|finlande|france|gabon|gambie|georgie|ghana|grece|guatemala|guinee|guyana|haiti|honduras|hongrie|inde
+indonesie|irak|iraq|iran|irlande|islande|israel|italie|jamaique|japon|jordanie|kazakhstan|kenya|kirghizistan|kosovo
+koweit|laos|lesotho|lettonie|liban|liberia|libye|liechtenstein|lituanie|luxembourg|macedoine|madagascar|malaisie
+malawi|maldives|mali|malte|maroc|mauritanie|mexique|moldavie|monaco|mongolie|montenegro|mozambique|namibie|nepal
+nicaragua|niger|nigeria|norvege|nouvelle-zelande|oman|ouganda|ouzbekistan|pakistan|palestine|panama|paraguay|pays-bas
+perou|philippines|pologne|portugal|qatar|roumanie|royaume-uni|russie|rwanda|salvador|senegal|serbie|seychelles
+singapour|slovaquie|slovenie|somalie|soudan|sri lanka|suede|suisse|syrie|tadjikistan|taiwan|tanzanie|tchad|tchequie
+thailande|togo|tunisie|turkmenistan|turquie|ukraine|uruguay|vatican|venezuela|vietnam|viet nam|yemen|zambie|zimbabwe
+europe|afrique|asie|amerique|oceanie|crimee|gaza|cisjordanie|donbass|kurdistan|tibet|xinjiang|hong kong|macao
+ecosse|angleterre|catalogne|corse|bretagne|alsace|sibérie|siberie|caucase|balkans|sahel|golan|kachemire|cachemire
+kaboul|pretoria|tirana|alger|berlin|luanda|riyad|buenos aires|erevan|canberra|vienne|bakou|dacca|dhaka|bruxelles|minsk
+naypyidaw|rangoun|sarajevo|brasilia|ouagadougou|phnom penh|yaounde|ottawa|pekin|beijing|shanghai|nicosie|bogota
+kinshasa|brazzaville|seoul|pyongyang|abidjan|zagreb|la havane|copenhague|le caire|abou dhabi|dubai|quito|madrid
+tallinn|washington|new york|addis-abeba|helsinki|paris|libreville|tbilissi|accra|athenes|conakry|port-au-prince
+budapest|new delhi|delhi|bombay|jakarta|bagdad|teheran|dublin|reykjavik|jerusalem|tel-aviv|tel aviv|rome|tokyo|amman
+astana|nairobi|bichkek|pristina|vientiane|riga|beyrouth|monrovia|tripoli|vilnius|skopje|antananarivo|kuala lumpur
+bamako|la valette|rabat|nouakchott|mexico|chisinau|oulan-bator|podgorica|maputo|windhoek|katmandou|managua|niamey
+abuja|lagos|oslo|wellington|mascate|kampala|tachkent|islamabad|ramallah|lima|manille|varsovie|lisbonne|doha|bucarest
+moscou|kigali|dakar|belgrade|freetown|bratislava|ljubljana|mogadiscio|khartoum|colombo|stockholm|berne|geneve|damas
+douchanbe|taipei|dodoma|n djamena|prague|bangkok|lome|tunis|achgabat|ankara|istanbul|kiev|kyiv|kharkiv|odessa
+marioupol|montevideo|caracas|hanoi|ho chi minh-ville|saigon|sanaa|lusaka|harare|londres|strasbourg|amsterdam|la haye
+munich|francfort|hambourg|milan|naples|barcelone|marseille|lyon|toulouse|bordeaux|lille|nantes|kaliningrad
+saint-petersbourg|vladivostok|sotchi|osaka|hiroshima|busan|canton|shenzhen|wuhan|los angeles|chicago|san francisco
+miami|houston|rafah|khan younes|zaporijjia|kherson|donetsk|louhansk|bakhmout|koursk|belgorod|sebastopol|alep|homs
+idleb|mossoul|bassora|kandahar|karachi|lahore|bombay|calcutta|bangalore|chennai|dacca|katmandou|ulaanbaatar|hanoï
+matignon|elysee|kremlin|pentagone
+"""
+PLACE_NAMES = frozenset(w.strip() for w in _PLACES.replace("\n", "|").split("|") if w.strip())
 _WORD = re.compile(r"[a-z0-9]+")
 _INITIAL = re.compile(r"^[A-ZÀ-Þ]\.?(?:-?[A-ZÀ-Þ]\.?)?$")
 _REGNAL = re.compile(r"^(?:[ivx]{1,5}|\d{1,2}(?:er|e)?|er)$")
@@ -186,5 +223,18 @@ def lone_word_match(word: str, name: str, given_ok: bool = False) -> int:
     inner = {translit_key(w) for w in words[1:-1]}
     lead = words[0] if len(words) > 1 else ""
     compound = len(raw) > 2 and fold(raw[1]) in PARTICLES  # "Couve de Murville", "Drouyn de Lhuys"
-    family_first = given_ok or compound or len(fold(lead)) <= 3 or re.search(r"\w-[a-z]", name) is not None
+    # East Asian names put the family name first and the given name in short syllables:
+    # "Yoon Suk Yeol", "Kim Jong Un", "Wang Yi" (a Western "Jean-Pierre Raffarin" has no such tail)
+    syllables = len(words) > 1 and all(len(fold(w)) <= 4 for w in words[1:]) and len(fold(lead)) <= 5
+    family_first = given_ok or compound or syllables or len(fold(lead)) <= 3 \
+        or re.search(r"\w-[a-z]", name) is not None
     return 1 if key in inner or (family_first and translit_key(lead) == key) else 0
+
+
+def is_place_name(text: str) -> bool:
+    """'Washington', 'Pékin', 'Corée du Nord', 'États-Unis': a country, capital or city of the news."""
+    key = " ".join(_WORD.findall(unidecode(text or "").lower()))
+    return key in _PLACE_KEYS
+
+
+_PLACE_KEYS = frozenset(" ".join(_WORD.findall(p)) for p in PLACE_NAMES)
