@@ -211,3 +211,102 @@ def test_captions_give_no_claims(nlp):
     text = ("Le ministre a affirmé que la situation était sous contrôle. (Photo : AFP) |\n"
             "Le ministre a visité la région sinistrée.")
     assert claims(nlp, text) == []
+
+
+# ---- wire copy: agencies citing sources, asides, misparsed verbs --------------------------------
+
+
+def test_selon_agency_citing_sources_keeps_the_citation_out_of_the_text(nlp):
+    text = ("Selon l'agence Kyodo, citant des responsables gouvernementaux, Tokyo va relever son budget "
+            "de défense.")
+    c = one(claims(nlp, text))
+    assert (c.speaker, c.via) == ("responsables gouvernementaux", "Kyodo")
+    assert c.text == "Tokyo va relever son budget de défense"
+
+
+def test_selon_medium_with_a_relative_citing_sources(nlp):
+    text = "D'après la chaîne NHK, qui cite des sources policières, le suspect a été arrêté à Osaka."
+    c = one(claims(nlp, text))
+    assert (c.speaker, c.via) == ("sources policières", "NHK")
+    assert c.text == "le suspect a été arrêté à Osaka"
+
+
+def test_aside_between_auxiliary_and_verb(nlp):
+    text = "L'agence officielle KCNA a pour sa part rapporté que le tir avait été un succès."
+    c = one(claims(nlp, text))
+    assert (c.speaker, c.text) == ("KCNA", "le tir avait été un succès")
+
+
+def test_pronoun_subject_read_as_expletive(nlp):
+    text = "Le ministre Paul Durand a visité la base. Il a aussi indiqué que les troupes resteraient sur place."
+    c = one(claims(nlp, text, person(text, "Paul Durand")))
+    assert (c.speaker, c.text) == ("Paul Durand", "les troupes resteraient sur place")
+
+
+def test_attribution_verb_read_as_a_noun_after_a_quote(nlp):
+    text = "« La demande ne faiblit pas, c'est un marché solide », analyse le directeur, Marc Lemoine."
+    c = one(claims(nlp, text, person(text, "Marc Lemoine")))
+    assert (c.speaker, c.quote) == ("Marc Lemoine", True)
+    assert c.text == "La demande ne faiblit pas, c'est un marché solide"
+
+
+def test_qualifier_says_what_something_is_called(nlp):
+    text = "Le porte-parole du ministère, Arindam Bagchi, a qualifié la visite d'« historique »."
+    c = one(claims(nlp, text, person(text, "Arindam Bagchi")))
+    assert c.speaker == "Arindam Bagchi" and "historique" in c.text and c.text.startswith("la visite")
+
+
+def test_medium_spoken_to_is_the_relay(nlp):
+    text = "Un dirigeant du mouvement, Ali Baraka, a déclaré à la chaîne Al-Mayadeen que la trêve était rompue."
+    c = one(claims(nlp, text, person(text, "Ali Baraka")))
+    assert (c.speaker, c.via, c.text) == ("Ali Baraka", "Al-Mayadeen", "la trêve était rompue")
+
+
+def test_an_indefinite_official_is_not_a_known_person(nlp):
+    text = ("Le président du Conseil européen, Charles Michel, se rendra à Pékin, a précisé "
+            "un diplomate européen sous couvert d'anonymat.")
+    c = one(claims(nlp, text, person(text, "Charles Michel", roles=("président du Conseil européen",))))
+    assert c.speaker == "diplomate européen" and c.speaker_id is None
+
+
+def test_hyphenated_qualifiers_tell_officials_apart(nlp):
+    text = ("Le ministre sud-coréen de l'Unification, Kim Yung-ho, est resté silencieux. "
+            "La porte-parole du ministère nord-coréen des Affaires étrangères a accusé Séoul "
+            "de « provocation ».")
+    found = claims(nlp, text, person(text, "Kim Yung-ho", roles=("ministre sud-coréen de l'Unification",)))
+    c = one([c for c in found if c.kind == "accusation"])
+    assert c.speaker != "Kim Yung-ho"
+
+
+def test_cited_person_after_a_split_sentence(nlp):
+    text = "Xinhua a cité Wang Yi affirmant que les relations bilatérales étaient « stratégiques »."
+    c = one(claims(nlp, text, person(text, "Wang Yi")))
+    assert (c.speaker, c.via) == ("Wang Yi", "Xinhua")
+
+
+def test_inverted_attribution_after_an_aside_subject(nlp):
+    text = ("Moscou a de son côté affirmé avoir abattu dix drones au-dessus de Koursk, a annoncé le ministère "
+            "russe de la Défense, cité par l'agence TASS.")
+    c = one(claims(nlp, text))
+    # one claim, said by Moscow through its ministry (or by the ministry): "côté" never speaks
+    assert c.speaker in ("Moscou", "ministère russe de la Défense")
+    assert c.via in ("ministère russe de la Défense", "TASS")
+    assert "abattu dix drones" in c.text
+
+
+def test_communique_carried_by_an_agency(nlp):
+    text = "Kim Yo Jong a averti dans un communiqué diffusé par KCNA que Pyongyang riposterait."
+    c = one(claims(nlp, text, person(text, "Kim Yo Jong")))
+    assert (c.speaker, c.via, c.text) == ("Kim Yo Jong", "KCNA", "Pyongyang riposterait")
+
+
+def test_a_name_seen_in_full_elsewhere_resolves_the_speaker(nlp):
+    text = "Le chef de la diplomatie chinoise Wang Yi était à Paris. Yi a assuré que Pékin restait neutre."
+    found = claims(nlp, text, person(text, "Wang Yi", "Wang Yi"))
+    assert one(found).speaker == "Wang Yi"
+
+
+def test_selon_an_official_named_in_apposition(nlp):
+    text = "Selon le porte-parole du gouvernement, Olivier Véran, le texte sera présenté en juin."
+    c = one(claims(nlp, text, person(text, "Olivier Véran")))
+    assert (c.speaker, c.text) == ("Olivier Véran", "le texte sera présenté en juin")

@@ -74,3 +74,23 @@ def test_organisations_merely_named_are_no_sources(nlp):
     assert sources(nlp, "Le ministre a rencontré des représentants de l'OTAN et de l'Union européenne à Bruxelles.") == []
     assert sources(nlp, "Le président Emmanuel Macron a affirmé que la France resterait ferme.") == []
     assert sources(nlp, "Moscou a démenti ces informations.") == []
+
+
+def test_agency_name_tagged_as_a_person_is_still_the_agency(nlp):
+    text = "Les deux dirigeants ont signé un accord gazier, a rapporté l'agence Anadolu."
+    assert names(sources(nlp, text)) == [("Anadolu", ["agence Anadolu"])]
+
+
+def test_correspondent_of_a_medium_makes_the_medium_the_source(nlp):
+    text = "Selon le correspondant de VNA à Pékin, les discussions ont duré quatre heures."
+    assert [s.name for s in sources(nlp, text)] == ["VNA"]
+
+
+def test_newspaper_named_with_a_city(nlp):
+    text = "Selon le quotidien Folha de S. Paulo, le gouvernement prépare un remaniement."
+    assert [s.name for s in sources(nlp, text)] == ["Folha de S. Paulo"]
+
+
+def test_a_persons_newspaper_is_not_named_by_the_person(nlp):
+    text = "Selon le journal de Jean Dupont, la réunion a été annulée."
+    assert not any("Dupont" in s.name for s in sources(nlp, text))

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsgen.extract.context import Context
 from newsgen.records import Claim, Person, Source
-from newsgen.resolve.names import fold
+from newsgen.resolve.names import fold, lone_word_match, same_person_names
 
 # --- lexicons ---------------------------------------------------------------------------------
 
@@ -34,7 +34,10 @@ STATEMENT_VERBS = frozenset({
     "soupirer", "ironiser", "tempérer", "nuancer", "glisser", "lâcher", "souffler", "tonner",
     "renchérir", "relater", "murmurer", "exclamer", "insurger", "indigner", "interroger",
     "savoir",  # only in "faire savoir que"
+    "qualifier",  # only in "a qualifié X de « Y »"
 })
+# Verbs whose content is their complement ("a qualifié la visite d'« historique »").
+COMPLEMENT_VERBS = frozenset({"qualifier"})
 ACCUSATION_VERBS = frozenset({
     "accuser", "reprocher", "dénoncer", "incriminer", "imputer", "blâmer", "fustiger",
     "soupçonner", "critiquer", "condamner", "stigmatiser",
@@ -76,7 +79,7 @@ _ER_ENDINGS = frozenset({
     "e", "es", "ent", "é", "ée", "és", "ées", "ant", "er", "ons", "ez", "ait", "aient", "ais", "a",
     "èrent", "era", "eront", "erait", "eraient", "ai", "ât", "iez",
 })
-_ER_STEMS = {v[:-2]: v for v in KINDS if v.endswith("er") and len(v) >= 6}
+_ER_STEMS = {v[:-2]: v for v in KINDS if v.endswith("er") and len(v) >= 5}
 
 # Generic words in front of an organisation's own name: "l'agence de presse RIA" is RIA.
 MEDIA_NOUNS = frozenset({
@@ -109,6 +112,7 @@ SPEAKER_NOUNS = ROLE_NOUNS | frozenset({
     "état-major", "service", "services", "opposition", "syndicat", "parti", "entourage", "proche",
     "proches", "famille", "Kremlin", "kremlin", "diplomatie", "chancellerie", "présidence",
     "hebdomadaire", "magazine", "site", "institut", "observatoire", "office", "bureau", "comité",
+    "correspondant", "correspondante", "journaliste", "reporter",
 })
 # Documents: "selon un communiqué de l'armée" -> the army speaks; a document alone does not.
 DOCUMENT_NOUNS = frozenset({
@@ -216,6 +220,12 @@ def _may_start(tok: Token, quotes: list[tuple[int, int]]) -> bool:
         return False
     if tok.text[:1] in ",;:)»”" or tok.text[:1].islower():
         return False
+    doc = tok.doc
+    k = tok.i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k >= 0 and "\n" not in doc.text[doc[k].idx:tok.idx] and doc[k].text[-1:] not in ".!?…:;»”\"|)":
+        return False  # "Xinhua a cité | Wang Yi affirmant ...": no sentence ends without punctuation
     return True
 
 
@@ -250,11 +260,20 @@ def trigger(tok: Token) -> str | None:
     if tok.pos_ in ("ADJ", "NOUN", "ADV", "PROPN") and prev is not None \
             and prev.pos_ in ("AUX", "PRON", "NOUN", "PROPN"):
         return lemma
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if tok.pos_ in ("ADJ", "NOUN") and prev is not None and nxt is not None:
+        # "« ... », analyse le propriétaire": a verb of an attribution right after the closing quote
+        if prev.text == "," and tok.i >= 2 and doc[tok.i - 2].text in "»”\"" \
+                and (nxt.pos_ in ("DET", "PROPN") or nxt.text.startswith("-")):
+            return lemma
+        # "le président de l'Assemblée juge que ...": a present tense read as a noun before its clause
+        if prev.pos_ == "ADJ" and nxt.lower_ in ("que", "qu'", "qu’") and tok.text[:1].islower():
+            return lemma
     return None
 
 
 def _er_lemma(form: str) -> str | None:
-    for cut in range(len(form) - 1, 3, -1):
+    for cut in range(len(form) - 1, 2, -1):
         stem = form[:cut]
         if stem in _ER_STEMS and form[cut:] in _ER_ENDINGS:
             return _ER_STEMS[stem]
@@ -265,14 +284,37 @@ def _children(tok: Token, unit: Unit, *deps: str) -> list[Token]:
     return [c for c in tok.children if unit.has(c) and (not deps or c.dep_ in deps)]
 
 
+_ASIDE_NOUNS = frozenset({"part", "côté", "avis", "sens", "point", "tour"})
+
+
+def _aside_start(doc: Doc, k: int, unit: Unit) -> int | None:
+    """Where "pour sa part", "de son côté", "à son tour" starts, if token k ends one right after an
+    auxiliary ("a pour sa part estimé")."""
+    if doc[k].lower_ not in _ASIDE_NOUNS:
+        return None
+    j = k - 1
+    if j >= unit.start and doc[j].pos_ == "DET":
+        j -= 1
+    if j >= unit.start and doc[j].lower_ in ("pour", "de", "à", "selon") and j - 1 >= unit.start \
+            and doc[j - 1].pos_ in ("AUX", "VERB") and doc[j - 1].lemma_ in ("avoir", "être"):
+        return j
+    return None
+
+
 def _group_start(verb: Token, unit: Unit) -> int:
     """First token of the verbal group: auxiliaries, clitics, negation and adverbs before the verb."""
     i = verb.i
     doc = verb.doc
     while i - 1 >= unit.start:
         t = doc[i - 1]
-        if t.pos_ == "AUX" or t.lower_ in _CLITICS or t.text.startswith("-") \
-                or (t.pos_ == "ADV" and t.lower_ not in _TIME_WORDS) \
+        aside = _aside_start(doc, i - 1, unit)
+        if aside is not None:  # "a pour sa part estimé", "a de son côté affirmé"
+            i = aside
+            continue
+        if t.pos_ == "AUX" or t.dep_.startswith("aux") and t.lemma_ in ("avoir", "être") \
+                or t.lower_ in _CLITICS or t.text.startswith("-") \
+                or (t.pos_ == "ADV" and (t.lower_ not in _TIME_WORDS  # "a aussi indiqué": inside the group
+                                         or i - 2 >= unit.start and doc[i - 2].pos_ == "AUX")) \
                 or (t.lemma_ == "faire" and verb.lower_ in ("savoir", "état")):  # "a fait savoir", "fait état"
             i -= 1
             continue
@@ -355,14 +397,19 @@ def np_tokens(head: Token, unit: Unit, full: bool = False) -> list[Token]:
             stack.append(c)
     lo, hi = min(keep), max(keep)
     doc = head.doc
-    # words glued by a hyphen the tokenizer split ("état-major") stay together
-    while hi + 2 < unit.end and doc[hi + 1].text == "-" and not doc[hi].whitespace_ and not doc[hi + 1].whitespace_ \
-            and doc[hi + 2].is_alpha:
-        hi += 2
     # "l'agence Tass citant ...": the parse left the medium's own name out of the phrase
     if head.lemma_.lower() in DESCRIPTOR_NOUNS and head.text[:1].islower() and hi == head.i:
         while hi + 1 < unit.end and doc[hi + 1].text[:1].isupper() and doc[hi + 1].is_alpha:
             hi += 1
+    # words glued by a hyphen the tokenizer split ("état-major", "Al-Jazeera") stay together
+    glued = False
+    while hi + 2 < unit.end and doc[hi + 1].text == "-" and not doc[hi].whitespace_ and not doc[hi + 1].whitespace_ \
+            and doc[hi + 2].is_alpha:
+        hi += 2
+        glued = True
+    while glued and hi + 1 < unit.end and doc[hi + 1].pos_ == "ADJ" and doc[hi + 1].text[:1].islower() \
+            and doc[hi + 1].head.i in range(lo, hi + 1):
+        hi += 1  # "l'état-major interarmées sud-coréen": the parse hung the adjectives on the split word
     if full and hi + 1 < unit.end and doc[hi + 1].text == ")" and "(" in [doc[i].text for i in range(lo, hi + 1)]:
         hi += 1
     if full and hi + 2 < unit.end and doc[hi + 1].text == "," and doc[hi + 2].ent_iob_ == "B" \
@@ -373,7 +420,8 @@ def np_tokens(head: Token, unit: Unit, full: bool = False) -> list[Token]:
             hi += 1
     toks = [doc[i] for i in range(lo, hi + 1)]
     # a clause hanging inside the span ends it ("le ministre, qui ...")
-    cut = [i for i, t in enumerate(toks) if t.i > head.i and t.text in (",", ";", ":") and not full]
+    cut = [i for i, t in enumerate(toks) if t.i > head.i and (t.text in (",", ";", ":") and not full
+                                                              or t.lower_ in _QUE)]
     if cut:
         toks = toks[:cut[0]]
     while toks and (toks[-1].pos_ == "PUNCT" and toks[-1].text not in ")" or toks[-1].is_space):
@@ -535,7 +583,8 @@ def _adjectival(verb: Token, unit: Unit) -> bool:
     """A past participle right after a noun, with no auxiliary: an adjective ("les Nations dites unies")."""
     doc = verb.doc
     return (_past_participle(verb) or verb.lower_ in ("dite", "dites")) and verb.i > unit.start \
-        and doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and _inverted_pronoun(verb, unit) is None
+        and doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and _inverted_pronoun(verb, unit) is None \
+        and not _children(verb, unit, "aux", "aux:tense")  # "a pour sa part rapporté que"
 
 
 def _may_be_incise(verb: Token, unit: Unit) -> bool:
@@ -548,7 +597,10 @@ def _may_be_incise(verb: Token, unit: Unit) -> bool:
     if _past_participle(verb) and not any(doc[i].pos_ == "AUX" for i in range(lo, verb.i)) \
             and _inverted_pronoun(verb, unit) is None:
         return False  # "Il a, en outre, jugé ...": the auxiliary stands before the comma
-    return not any(c.i < verb.i and not c.text.startswith("-") for c in _children(verb, unit, "nsubj", "nsubj:pass"))
+    # a subject inside the quote just closed is a misparse ("« Les Hollandais ... », confie X")
+    # nor one with a preposition ("Moscou a de son côté affirmé ..., a annoncé X": "côté" is no subject)
+    return not any(c.i < verb.i and not c.text.startswith("-") and _in_quote(c.idx, unit) is None
+                   and not _has_case(c, unit) for c in _children(verb, unit, "nsubj", "nsubj:pass"))
 
 
 def _comma_participle(verb: Token, unit: Unit) -> bool:
@@ -599,6 +651,8 @@ def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
         content = _infinitive_content(verb, unit)
     if content is None and kind == "accusation" and not _sentencing(verb, lemma, unit):
         content = _complement_content(verb, unit)
+    if content is None and lemma in COMPLEMENT_VERBS and _qualifies(verb, unit):
+        content = _complement_content(verb, unit)
     anaphoric = False
     if content is None and kind == "denial":
         content = _relative_denial(verb, unit)
@@ -620,6 +674,19 @@ def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
                  anaphoric=anaphoric)
 
 
+def _qualifies(verb: Token, unit: Unit) -> bool:
+    """"a qualifié la visite d'« historique »": an object then "de" and what it is called."""
+    doc = verb.doc
+    if "Inf" in verb.morph.get("VerbForm") or _passive(verb, unit) or _adjectival(verb, unit):
+        return False
+    objs = [o for o in _children(verb, unit, "obj") if o.i > verb.i]
+    if not objs or min(x.i for x in objs[0].subtree) != _after_group(verb, unit):
+        return False  # "le mot qui qualifie le mieux l'état d'esprit": no object right after the verb
+    end = max(x.i for x in objs[0].subtree if unit.has(x))
+    window = [doc[i].lower_ for i in range(verb.i + 1, min(end + 3, unit.end))]
+    return any(w in ("de", "d", "d'", "d’") for w in window)
+
+
 def _sentencing(verb: Token, lemma: str, unit: Unit) -> bool:
     """"le tribunal a condamné Bernard à 5.000 F d'amende" is a sentence, not a denunciation."""
     if lemma != "condamner":
@@ -630,9 +697,18 @@ def _sentencing(verb: Token, lemma: str, unit: Unit) -> bool:
         x.dep_ == "case" and x.lower_ in ("à", "au", "aux") for c in obliques for x in c.children)
 
 
+def _cited_objects(verb: Token, unit: Unit) -> list[Token]:
+    """Who "citer" cites: its object, or the name the parse hung on it some other way ("a cité Wang Yi")."""
+    objs = _children(verb, unit, "obj")
+    if objs:
+        return objs
+    return [c for c in _children(verb, unit, "flat:name", "flat", "appos", "nmod", "iobj")
+            if c.i > verb.i and c.pos_ == "PROPN" and c.i == _after_group(verb, unit)]
+
+
 def _citation_frame(verb: Token, unit: Unit, consumed: set[int]) -> Frame | None:
     """"KCNA a cité le dirigeant affirmant que ...": the cited one speaks, the citer relays."""
-    objs = [o for o in _children(verb, unit, "obj") if o.pos_ in ("NOUN", "PROPN", "PRON")]
+    objs = [o for o in _cited_objects(verb, unit) if o.pos_ in ("NOUN", "PROPN", "PRON")]
     if not objs:
         return None
     obj = objs[0]
@@ -688,6 +764,8 @@ def _content(doc: Doc, a: int, b: int, unit: Unit) -> tuple[int, int] | None:
     for q0, q1 in unit.quotes:
         if q0 < end < q1 and start <= q0:
             end = q1  # "une «alliance brun-vert-rouge»": a quote is not cut in the middle
+        if q0 < start < q1 and end >= q1 and not doc.text[q0 + 1:start].strip():
+            start = q0  # "a dénoncé « l'ingérence » de Tokyo": keep the opening mark
     return start, end
 
 
@@ -706,7 +784,8 @@ def _que_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
             return None  # "plus ... que", "ailleurs que", "ne ... que": a comparison or a restriction
         if t.lower_ in _QUE and (t.dep_ == "fixed" or doc[j - 1].lower_ in _QUE_LOCUTION):
             return None
-        if t.lower_ in _QUE and j - i > 5 and not (t.dep_ == "mark" and verb in t.head.ancestors):
+        if t.lower_ in _QUE and j - i > 5 and not (t.dep_ == "mark" and verb in t.head.ancestors) \
+                and not _dative_before(doc, i, j):
             return None  # far from the verb, only a "que" the parse hangs under it opens what is said
         if t.lower_ in _QUE:
             head = t.head
@@ -721,6 +800,12 @@ def _que_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
         if t.text in (".", ";", ":", "«") or t.lower_ in _SELON or trigger(t):
             return None
     return None
+
+
+def _dative_before(doc: Doc, i: int, j: int) -> bool:
+    """doc[i:j] is only "à la chaîne Al-Mayadeen": whom it was said to, before the "que"."""
+    return j - i <= 10 and doc[i].lower_ in ("à", "au", "aux") and all(
+        t.pos_ in ("DET", "NOUN", "PROPN", "ADJ") or t.text in ("-", "'") for t in doc[i + 1:j])
 
 
 def _conj_end(head: Token, unit: Unit) -> int:
@@ -865,7 +950,9 @@ def _inverted_subject(verb: Token, unit: Unit) -> Token | None:
         while k + 1 < unit.end and doc[k].pos_ == "DET":
             k += 1
         if doc[k].pos_ in ("NOUN", "PROPN"):
-            return np_head(doc[k], unit)
+            head = np_head(doc[k], unit)
+            # "«...», analyse le propriétaire" with the verb read as a noun: the phrase starts after it
+            return head if head.i > verb.i else doc[k]
     return None
 
 
@@ -875,7 +962,15 @@ def _has_case(tok: Token, unit: Unit) -> bool:
 
 def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Token | None]:
     """(speaker, relay) of a verb whose subject stands before it, or that it shares."""
-    subj = [c for c in _children(verb, unit, "nsubj", "nsubj:pass") if not c.text.startswith("-t")]
+    subj = [c for c in _children(verb, unit, "nsubj", "nsubj:pass") if not c.text.startswith("-t")
+            and not (_has_case(c, unit) and c.pos_ == "NOUN")]  # "a pour sa part estimé": "part" is no subject
+    if not subj:
+        # the parse hung the subject on the auxiliary ("X a pour sa part estimé" with "a" read as a verb)
+        subj = [c for a in _children(verb, unit, "aux", "aux:tense") for c in _children(a, unit, "nsubj")
+                if c.i < a.i and not (_has_case(c, unit) and c.pos_ == "NOUN")]
+    if not subj and not _passive(verb, unit):
+        # "Il a aussi indiqué que ...": a personal subject the parse calls expletive
+        subj = [c for c in _children(verb, unit, "expl:subj") if c.i < verb.i and c.lower_ in ("il", "elle")]
     if subj:
         # "tous ces facteurs, on les accuse": the subject closest before the verb is the one
         before = [c for c in subj if c.i < verb.i]
@@ -899,7 +994,7 @@ def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Tok
                 return None, None  # "un citoyen soupçonné de ...": he is not the one who speaks
             return _cited(head, verb, unit)
         if trigger(head) == CITE_VERB:
-            objs = [o for o in _children(head, unit, "obj") if o.i < verb.i]
+            objs = [o for o in _cited_objects(head, unit) if o.i < verb.i]
             if objs:
                 citer, _ = _subject(head, unit, depth + 1)
                 return objs[0], citer
@@ -916,6 +1011,11 @@ def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Tok
             return None, None  # "on les accuse", "cela montre": no one to name
         if t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "PRON" and t.lower_ in _SUBJECT_PRONOUNS):
             return _cited(np_head(t, unit, limit=verb.i), verb, unit)
+        if t.pos_ == "ADJ" and t.dep_ == "amod":
+            # "le président socialiste de l'Assemblée nationale juge que": the phrase the adjective closes
+            head = np_head(t, unit, limit=verb.i)
+            if head.pos_ in ("NOUN", "PROPN"):
+                return _cited(head, verb, unit)
         if t.text == ")" :
             k = lo - 2
             while k >= unit.start and verb.doc[k].text != "(":
@@ -959,6 +1059,10 @@ def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None
             other = _next_noun(doc, j + 1, unit)
             if other is not None:
                 return other, speaker
+        if j + 1 < unit.end and doc[j].lower_ == "qui" and trigger(doc[j + 1]) == CITE_VERB:
+            other = _next_noun(doc, j + 2, unit)  # "la chaîne CNN, qui cite des responsables américains"
+            if other is not None:
+                return other, speaker
         if j + 1 < unit.end and doc[j].lower_ in _PASSIVE_CITE and doc[j + 1].lower_ == "par":
             other = _next_noun(doc, j + 2, unit)
             if other is not None:
@@ -966,6 +1070,16 @@ def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None
     if speaker.dep_ == "obj" and speaker.head is not verb and trigger(speaker.head) == CITE_VERB:
         citer, _ = _subject(speaker.head, unit, 3)
         return speaker, citer
+    # "Xinhua a cité Wang Yi affirmant que ...", whatever the parse says
+    k = min([speaker.i] + [t.i for t in np_tokens(speaker, unit)]) - 1
+    while k >= unit.start and doc[k].pos_ == "PROPN" and doc[k].ent_iob_ != "O" or k >= unit.start and \
+            doc[k].pos_ == "PROPN" and doc[k].dep_.startswith("flat"):
+        k -= 1
+    if k > unit.start and doc[k].lower_ != "citant" and trigger(doc[k]) == CITE_VERB \
+            and not _passive(doc[k], unit) and doc[k - 1].pos_ == "AUX":
+        citer, _ = _subject(doc[k], unit, 3)
+        if citer is not None and citer.i < k:
+            return speaker, citer
     return speaker, None
 
 
@@ -982,14 +1096,28 @@ def _relay_of(verb: Token, unit: Unit) -> Token | None:
     """"a déclaré à l'AFP", "Interrogé par l'AFP, le maire a expliqué": the medium spoken to."""
     for c in _children(verb, unit, "obl:arg", "obl", "obl:mod", "iobj"):
         if any(x.dep_ == "case" and x.lower_ in ("à", "au") for x in c.children) and c.pos_ in ("PROPN", "NOUN") \
-                and (c.ent_type_ == "ORG" or re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", c.text)):
+                and (c.ent_type_ == "ORG" or re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", c.text) or _named_medium(c, unit)):
             return c
+    for c in _children(verb, unit, "obl", "obl:mod"):
+        # "a averti dans un communiqué diffusé par KCNA que ...": the medium that carried the text
+        if c.lemma_.lower() in DOCUMENT_NOUNS:
+            for a in _children(c, unit, "acl"):
+                if a.lower_.startswith(("diffus", "publi", "relay", "rapport", "transmis", "cit")):
+                    for ag in _children(a, unit, "obl:agent"):
+                        return ag
     for c in _children(verb, unit, "advcl", "acl"):
         if c.lower_ in _PASSIVE_CITE:
             for a in _children(c, unit, "obl:agent", "obl", "obl:arg"):
                 if any(x.dep_ == "case" and x.lower_ == "par" for x in a.children):
                     return a
     return None
+
+
+def _named_medium(tok: Token, unit: Unit) -> bool:
+    """"la chaîne Al-Jazeera", "le quotidien Haaretz": a medium noun with its own name after it."""
+    doc = tok.doc
+    return tok.lemma_.lower() in MEDIA_NOUNS and tok.text[:1].islower() and tok.i + 1 < unit.end \
+        and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].is_alpha
 
 
 def _selon_frames(doc: Doc, unit: Unit, frames: list[Frame]) -> list[Frame]:
@@ -1026,9 +1154,23 @@ def _selon_frames(doc: Doc, unit: Unit, frames: list[Frame]) -> list[Frame]:
         phrase_end = max([x.i for x in head.subtree if unit.has(x) and x.i >= tok.i] + [head.i])
         if via is not None:
             phrase_end = max([phrase_end] + [x.i for x in via.subtree if unit.has(x)])
-        comma = next((i for i in range(head.i, phrase_end + 1) if doc[i].text == ","), None)
+        # "Selon l'agence Yonhap, citant des sources militaires, ...": the phrase runs past the cited one
+        first = head.i
+        if via is not None and speaker.i > head.i:
+            first = max([speaker.i] + [t.i for t in np_tokens(speaker, unit)])
+            phrase_end = max(phrase_end, first)
+        comma = next((i for i in range(first, phrase_end + 1) if doc[i].text == ","), None)
+        if via is not None and comma is not None and comma + 1 < unit.end and doc[comma + 1].lower_ == "qui":
+            # "D'après la chaîne CNN, qui cite des responsables, ...": the relative belongs to the phrase
+            comma = next((i for i in range(max(first, speaker.i), unit.end) if doc[i].text == ","), None)
+            phrase_end = max(phrase_end, comma - 1 if comma is not None else phrase_end)
         if comma is not None and tok.i <= unit.start + 1:
             phrase_end = comma - 1  # "D'après une information de X, M. Y a déclaré": the phrase ends at the comma
+            k = comma + 1
+            while k < unit.end and doc[k].ent_type_ == "PER" and (doc[k].text[:1].isupper() or doc[k].text in "-'"):
+                k += 1
+            if k > comma + 1 and k < unit.end and doc[k].text == ",":
+                phrase_end = k - 1  # "Selon le porte-parole du Kremlin, Dmitri Peskov, ...": the name is the phrase's
         inner = [f for f in frames if f.unit is unit]
         if inner:
             relay = speaker if via is None else via
@@ -1136,7 +1278,13 @@ _STOP = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "
 
 
 def _words(text: str) -> set[str]:
-    return {_stem(w) for w in fold(text).split() if w not in _STOP}
+    """Stemmed content words; a hyphenated word stays one ("nord-coréen" shares nothing with "sud-coréen")."""
+    out = set()
+    for w in re.split(r"[\s'’]+", text or ""):
+        w = fold(w).replace(" ", "")
+        if w and w not in _STOP:
+            out.add(_stem(w))
+    return out
 
 
 class Resolver:
@@ -1294,7 +1442,7 @@ class Resolver:
         for s0, s1, s in self.source_spans:
             if s0 <= head.idx < s1:
                 return Who(s.name, s.id, source=True)
-        person = self._person_in(head, full)
+        person = self._person_in(head, full) or self._apposed_to(core)
         if person is not None:
             return Who(person.name, person.id, person=True)
         for s0, s1, s in self.source_spans:
@@ -1307,7 +1455,9 @@ class Resolver:
         if key in self.source_keys:
             s = self.source_keys[key]
             return Who(s.name, s.id, source=True)
-        if head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS:
+        indefinite = any(t.dep_ == "det" and t.lower_ in ("un", "une", "des", "d'", "d’") for t in head.children)
+        if (head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS) and not indefinite:
+            # "le dirigeant nord-coréen" is someone named; "un diplomate européen" is someone new
             p = self._by_role(head, core)
             if p is not None:
                 return Who(p.name, p.id, person=True)
@@ -1315,7 +1465,29 @@ class Resolver:
             return None
         if len(core) > 10:
             text = np_text([t for t in core if t.i <= head.i or t.dep_ == "amod" and t.head == head])
+        if (head.pos_ in ("PROPN", "NOUN", "X") or head.ent_type_ == "PER") and head.text[:1].isupper() \
+                and len(core) <= 4:
+            # a name the people extractor saw elsewhere in full: "Yi" of "Wang Yi"
+            named = [p for p in self.people if lone_word_match(text, p.name) == 2
+                     or len(text.split()) > 1 and same_person_names(text, p.name)]
+            if len(named) == 1:
+                return Who(named[0].name, named[0].id, person=True)
         return Who(text)
+
+    def _apposed_to(self, core: list[Token]) -> Person | None:
+        """"Kim Yo-jong, la sœur du dirigeant, a qualifié ...": a phrase set between commas right
+        after a person's name describes that person."""
+        doc = self.doc
+        a, b = core[0].i, core[-1].i
+        while a - 1 >= 0 and doc[a - 1].pos_ == "DET":
+            a -= 1
+        if a < 2 or doc[a - 1].text != "," or b + 1 >= len(doc) or doc[b + 1].text != ",":
+            return None
+        comma = doc[a - 1].idx
+        for s0, s1, p in self.person_spans:
+            if s1 <= comma and not doc.text[s1:comma].strip():
+                return p
+        return None
 
     def _person_in(self, head: Token, full: list[Token]) -> Person | None:
         """The person a phrase names: its head or an apposed name before a complement's name

@@ -12,11 +12,11 @@ import re
 
 from spacy.tokens import Token
 
-from newsgen.extract.claims import (DESCRIPTOR_NOUNS, ROLE_NOUNS, Unit, body_units, np_text, np_tokens,
-                                    reporting_agents)
+from newsgen.extract.claims import (DESCRIPTOR_NOUNS, MEDIA_NOUNS, ROLE_NOUNS, Unit, body_units, np_text,
+                                    np_tokens, reporting_agents)
 from newsgen.extract.context import Context
 from newsgen.records import Source, Span
-from newsgen.resolve.names import fold, make_id
+from newsgen.resolve.names import PARTICLES, fold, make_id
 
 # Heads of noun phrases that name an organisation ("le ministère russe de la Défense").
 ORG_NOUNS = frozenset({
@@ -30,6 +30,9 @@ ORG_NOUNS = frozenset({
     "autorité", "garde", "marine", "aviation", "forces", "force", "coalition", "alliance", "union",
     "assemblée", "parlement", "sénat", "congrès",
 })
+# People who report for a medium: "le correspondant de l'AFP", "l'envoyé spécial de la BBC".
+REPORTER_NOUNS = frozenset({"correspondant", "correspondante", "envoyé", "envoyée", "journaliste", "reporter",
+                            "reporteur", "chroniqueur", "éditorialiste", "rédacteur", "rédactrice"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
 _DATELINE = re.compile(
     r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]{1,40}\s*\((?P<src>[A-Z][\w .&/-]{1,30}?)\)\s*[-–—]")
@@ -76,11 +79,21 @@ def source_name(head: Token, unit: Unit, acronyms: dict[str, tuple[str, str]]) -
         return None
     if head.ent_type_ == "LOC" and lemma not in ORG_NOUNS:
         return None  # a country or a city speaking ("Moscou a démenti") is no source
+    if lemma in REPORTER_NOUNS and head.text[:1].islower():
+        # "selon le correspondant de VNA à Pékin": the medium he works for is the source
+        for c in head.children:
+            if c.dep_ == "nmod" and c.i > head.i and unit.has(c) and (c.ent_type_ == "ORG" or _is_acronym(c)
+                                                                       or c.lemma_.lower() in MEDIA_NOUNS):
+                if _is_acronym(c):  # "VNA", "AFP" (the tagger may call it a place)
+                    return c.text, []
+                return source_name(c, unit, acronyms)
+        return None
     if lemma in ROLE_NOUNS or head.lower_ in ROLE_NOUNS:
         return None
     core = np_tokens(head, unit)
     full = np_tokens(head, unit, full=True)
-    if any(t.ent_type_ == "PER" for t in core if not _is_acronym(t)):
+    named = [t for t in core if t.ent_type_ == "PER" and not _is_acronym(t)]
+    if named and not _medium_name(head, named):
         return None
     text = np_text(core)
     if not text:
@@ -117,6 +130,21 @@ def source_name(head: Token, unit: Unit, acronyms: dict[str, tuple[str, str]]) -
     if fold(text) in ORG_NOUNS:
         return None
     return text, []
+
+
+def _medium_name(head: Token, named: list[Token]) -> bool:
+    """"l'agence Anadolu", "la chaîne Al-Jazeera": the tagger's person is the medium's own name
+    (not "le journal de Jean Dupont", a person's)."""
+    if head.lemma_.lower() not in MEDIA_NOUNS or not head.text[:1].islower():
+        return False
+    doc = head.doc
+    # every word from the medium noun to the tagged name is part of a name ("Folha de S. Paulo")
+    return all(t.i > head.i and all(x.text[:1].isupper() or x.lower_ in PARTICLES or x.text in "-."
+                                    for x in doc[head.i + 1:t.i] if not (x.pos_ == "ADJ" and x.i == head.i + 1))
+               and doc[head.i + 1].lower_ not in _OF for t in named)
+
+
+_OF = frozenset({"de", "d'", "d’", "du", "des", "par", "à", "au", "aux", "pour"})
 
 
 def _proper_part(head: Token, core: list[Token]) -> str:
