@@ -94,3 +94,22 @@ def test_sidecar_refuses_python_objects(tmp_path):
     car_path.write_text("published: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
     car = load_sidecar(car_path)
     assert car.published is None and car.problems and "not valid YAML" in car.problems[0]
+
+
+def test_trailing_credit_without_parentheses_makes_a_caption():
+    lay = split_layout("Le Premier ministre à son arrivée à Hanoï. Ảnh: TTXVN\nLe sommet s'est ouvert lundi.\n")
+    assert [(c.text, c.credit) for c in lay.captions] == [("Le Premier ministre à son arrivée à Hanoï.", "TTXVN")]
+    assert [p.text for p in lay.paragraphs] == ["Le sommet s'est ouvert lundi."]
+
+
+def test_credit_alone_on_its_line_is_furniture():
+    text = "Le sommet s'est ouvert lundi.\nẢnh: Yonhap\n+Photo AFP\n(Photo : Reuters)\nPhoto de famille du G7.\n"
+    lay = split_layout(text)
+    assert lay.furniture == ["Ảnh: Yonhap", "+Photo AFP", "(Photo : Reuters)"]
+    assert [p.text for p in lay.paragraphs] == ["Le sommet s'est ouvert lundi.", "Photo de famille du G7."]
+
+
+def test_byline_alone_on_its_line_is_furniture():
+    lay = split_layout("Le conseil municipal a voté le budget.\nMarie DUVAL\n")
+    assert lay.furniture == ["Marie DUVAL"]
+    assert [p.text for p in lay.paragraphs] == ["Le conseil municipal a voté le budget."]

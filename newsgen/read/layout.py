@@ -26,10 +26,21 @@ _CREDIT = re.compile(
     r"""(?:\(\s*(?P<label>Source|Photo|Photos|Crédits?(?:\s+photo)?|Ph(?:oto)?\.|Illustration|Image|Ảnh)
             \s*[:：]\s*(?P<credit>[^()]{1,80}?)\s*\)\s*\|?
          |\|\s*(?P<label2>Photo|Photos|Crédits?(?:\s+photo)?|Illustration|Image)\s*[:：]\s*(?P<credit2>[^|]{1,80}?)\s*\|?
+         |(?<=[.!?»\"”])\s*(?P<label3>Ảnh|Photo|Photos|Crédits?\s+photo)
+            \s*[:：]\s*(?P<credit3>[^:()|]{1,60}?)\s*\|?
          |(?<=[.!?»\"”])\s*\|)
         \s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A line that is only a photo credit: "Ảnh: Yonhap", "+Photo AFP", "(Photo : Reuters)", "Crédit photo : X".
+_CREDIT_LINE = re.compile(
+    r"""^\s*[+|•]?\s*\(?\s*(?:Ảnh|Photo|Photos|Crédits?(?:\s+photo)?|Illustration|Image|©)
+        (?:\s*[:：]\s*[^:()|]{1,60}?|\s+[A-Z©][\w&./-]*(?:[ /][A-Z][\w&./-]*){0,2})\s*\)?\s*\|?\s*$""",
+    re.VERBOSE,
+)
+# A byline alone on its line, as French dailies print it: "Pascal CHEVILLOT", "Anne-Marie DUPONT".
+_BYLINE = re.compile(r"^\s*(?:[Pp]ar\s+)?[A-ZÀ-Ý][a-zà-ÿ]+(?:[- ][A-ZÀ-Ý][a-zà-ÿ]+)?"
+                     r"\s+[A-ZÀ-Ý]{2,}(?:[- '][A-ZÀ-Ý]{2,})*\s*$")
 # Page furniture: short lines made only of site chrome.
 _FURNITURE = re.compile(
     r"""^\s*(?:
@@ -81,14 +92,15 @@ def split_layout(text: str) -> Layout:
             out.origin = out.origin or Origin(url=url, outlet=outlet_of(url))
             out.masked.append((start, end))
             continue
-        if len(stripped) <= 60 and _FURNITURE.match(stripped):
+        if len(stripped) <= 60 and (_FURNITURE.match(stripped) or _CREDIT_LINE.match(stripped)
+                                    or _BYLINE.match(stripped)):
             out.furniture.append(stripped)
             out.masked.append((start, end))
             continue
         credit = _CREDIT.search(stripped)
         if credit and len(stripped) <= 600:
             caption_text = stripped[: credit.start()].rstrip()
-            who = (credit.group("credit") or credit.group("credit2") or "").strip() or None
+            who = (credit.group("credit") or credit.group("credit2") or credit.group("credit3") or "").strip() or None
             out.captions.append(Caption(text=caption_text, credit=who, start=start, end=start + len(caption_text)))
             out.masked.append((start + credit.start(), end))
             continue
