@@ -310,3 +310,72 @@ def test_selon_an_official_named_in_apposition(nlp):
     text = "Selon le porte-parole du gouvernement, Olivier Véran, le texte sera présenté en juin."
     c = one(claims(nlp, text, person(text, "Olivier Véran")))
     assert (c.speaker, c.text) == ("Olivier Véran", "le texte sera présenté en juin")
+
+
+def test_accusation_whose_object_is_a_bare_noun_alleges_nothing(nlp):
+    text = ("La ministre Claire Lenoir a annoncé la fermeture de trois usines. "
+            "Le maire Paul Girard a critiqué cette décision. Le syndicat a dénoncé le gouvernement.")
+    assert claims(nlp, text, person(text, "Claire Lenoir"), person(text, "Paul Girard")) == []
+
+
+def test_accusation_with_a_reason_or_a_quote_is_kept(nlp):
+    text = ("Le maire Paul Girard a critiqué la préfecture pour son manque de préparation. "
+            "L'opposition a dénoncé une « trahison ».")
+    found = claims(nlp, text, person(text, "Paul Girard"))
+    assert [(c.speaker, c.kind) for c in found] == [("Paul Girard", "accusation"), ("opposition", "accusation")]
+    assert found[0].text == "la préfecture pour son manque de préparation"
+
+
+def test_agency_relaying_an_act_of_saying_is_the_relay(nlp):
+    text = ("Le ministre tchèque Petr Novak a pour sa part réitéré son soutien à la candidature de Kiev, "
+            "a rapporté l'agence CTK.")
+    c = one(claims(nlp, text, person(text, "Petr Novak", roles=("ministre tchèque",))))
+    assert (c.speaker, c.via, c.kind) == ("Petr Novak", "CTK", "statement")
+    assert c.text.endswith("son soutien à la candidature de Kiev")
+
+
+def test_agency_after_a_plain_fact_is_the_speaker(nlp):
+    text = "Les combats ont repris dans la nuit près de la frontière, a rapporté l'agence CTK."
+    c = one(claims(nlp, text))
+    assert (c.speaker, c.via, c.text) == ("CTK", None, "Les combats ont repris dans la nuit près de la frontière")
+
+
+def test_agency_after_a_bare_criticism_reports_no_claim(nlp):
+    text = "Le ministre tchèque Petr Novak a critiqué cette initiative, a rapporté l'agence CTK."
+    assert claims(nlp, text, person(text, "Petr Novak", roles=("ministre tchèque",))) == []
+
+
+def test_role_only_speaker_with_a_shared_complement_is_the_named_person(nlp):
+    text = ("Marc Delorme, président du Sénat, a reçu les chefs de groupe. Dans une tribune, "
+            "le président centriste du Sénat a estimé que la réforme devait aboutir avant l'été.")
+    p = person(text, "Marc Delorme", roles=("président du Sénat",))
+    c = one(claims(nlp, text, p))
+    assert (c.speaker, c.speaker_id) == ("Marc Delorme", "marc-delorme")
+
+
+def test_role_only_speaker_with_another_title_is_not_the_named_person(nlp):
+    text = ("Le Premier ministre slovaque Jan Kovac a reçu mardi ses homologues. "
+            "Le président slovaque a déclaré que le pays ne changerait pas de politique.")
+    p = person(text, "Jan Kovac", roles=("premier ministre slovaque",))
+    c = one(claims(nlp, text, p))
+    assert c.speaker == "président slovaque" and c.speaker_id is None
+
+
+def test_role_only_speaker_fitting_two_people_is_left_unnamed(nlp):
+    text = ("Le ministre belge de l'Intérieur, Luc Peeters, et le ministre belge de la Justice, Anne Dubois, "
+            "ont présenté le texte. Le ministre belge a assuré que la loi serait votée en juin.")
+    found = claims(nlp, text, person(text, "Luc Peeters", roles=("ministre belge de l'Intérieur",)),
+                   person(text, "Anne Dubois", roles=("ministre belge de la Justice",)))
+    assert one(found).speaker_id is None
+
+
+def test_present_tense_read_as_a_noun_after_an_apposed_name(nlp):
+    text = "Le ministre de la Santé, Paul Ardent, juge que la réforme arrive trop tard."
+    c = one(claims(nlp, text, person(text, "Paul Ardent", roles=("ministre de la Santé",))))
+    assert (c.speaker, c.text) == ("Paul Ardent", "la réforme arrive trop tard")
+
+
+def test_second_attribution_after_a_quote_relays_the_first(nlp):
+    text = "« Nous tiendrons la ligne », a déclaré le général Ivan Petrenko, a rapporté l'agence Ukrinform."
+    c = one(claims(nlp, text, person(text, "Ivan Petrenko", roles=("général",))))
+    assert (c.speaker, c.via, c.text) == ("Ivan Petrenko", "Ukrinform", "Nous tiendrons la ligne")

@@ -212,3 +212,19 @@ def test_title_juxtaposed_after_a_thing(nlp):
 def test_role_with_coordinated_complements(nlp):
     found = people(nlp, "Pour la France, l'ancienne ministre de l'emploi et des affaires sociales Martine Aubry.")
     assert found["Martine Aubry"].roles == ["ancienne ministre de l'emploi et des affaires sociales"]
+
+
+def test_verb_before_que_after_a_name_is_not_a_role(nlp):
+    found = people(nlp, "La ministre de la Culture, Hélène Vautrin, note que le budget a baissé. "
+                        "Le ministre de la Santé, Paul Ardent, juge que la réforme arrive trop tard.")
+    assert found["Paul Ardent"].roles == ["ministre de la Santé"]
+    assert "note" not in found["Hélène Vautrin"].roles
+
+
+def test_role_only_reference_with_a_shared_complement(nlp):
+    text = ("Marc Delorme, président du Sénat, a reçu les chefs de groupe. Le lendemain, "
+            "le président centriste du Sénat a présenté son texte. Le président du Conseil a refusé.")
+    found = people(nlp, text)
+    delorme = found["Marc Delorme"]
+    assert [m.text for m in delorme.mentions] == ["Marc Delorme", "président centriste du Sénat"]
+    assert "président centriste du Sénat" in delorme.roles

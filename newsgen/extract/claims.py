@@ -32,7 +32,7 @@ STATEMENT_VERBS = frozenset({
     "argumenter", "certifier", "garantir", "proclamer", "mentionner", "dévoiler", "témoigner",
     "résumer", "suggérer", "jurer", "répéter", "concéder", "constater", "analyser", "détailler",
     "soupirer", "ironiser", "tempérer", "nuancer", "glisser", "lâcher", "souffler", "tonner",
-    "renchérir", "relater", "murmurer", "exclamer", "insurger", "indigner", "interroger",
+    "renchérir", "relater", "réitérer", "murmurer", "exclamer", "insurger", "indigner", "interroger",
     "savoir",  # only in "faire savoir que"
     "qualifier",  # only in "a qualifié X de « Y »"
 })
@@ -268,6 +268,10 @@ def trigger(tok: Token) -> str | None:
             return lemma
         # "le président de l'Assemblée juge que ...": a present tense read as a noun before its clause
         if prev.pos_ == "ADJ" and nxt.lower_ in ("que", "qu'", "qu’") and tok.text[:1].islower():
+            return lemma
+        # "Le ministre, Paul Ardent, juge que ...": the same after a name set between commas
+        if prev.text == "," and tok.i >= 2 and doc[tok.i - 2].pos_ == "PROPN" \
+                and nxt.lower_ in ("que", "qu'", "qu’") and tok.text[:1].islower():
             return lemma
     return None
 
@@ -640,6 +644,16 @@ def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
         if speaker is not None and content is not None:
             via = _relay_of(verb, unit)
             speaker, via2 = _cited(speaker, verb, unit)
+            quoted = _in_quote(verb.idx, unit) or any(content == _inner(q) for q in unit.quotes)
+            act = None if quoted else _saying_clause(doc, lo, unit)
+            if act is not None:
+                # "X a réaffirmé son opposition ..., a rapporté l'agence": X's act, the agency relays
+                inner, subject = act
+                if KINDS[trigger(inner)] == "accusation":
+                    return None  # "X a critiqué cette décision, a rapporté ...": nothing alleged
+                said = _content(doc, inner.i, lo - 1, unit)
+                if said is not None:
+                    return Frame(trigger(inner), "statement", said, subject, unit, via=speaker, anchor=inner.i)
             return Frame(lemma, kind, content, speaker, unit, via=via2 or via, anchor=verb.i, incise=True)
 
     content = que
@@ -651,6 +665,8 @@ def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
         content = _infinitive_content(verb, unit)
     if content is None and kind == "accusation" and not _sentencing(verb, lemma, unit):
         content = _complement_content(verb, unit)
+        if content is not None and _bare_object(verb.doc, content):
+            return None  # "a critiqué cette décision": a target, nothing alleged
     if content is None and lemma in COMPLEMENT_VERBS and _qualifies(verb, unit):
         content = _complement_content(verb, unit)
     anaphoric = False
@@ -672,6 +688,29 @@ def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
         return None
     return Frame(lemma, kind, content, speaker, unit, via=via or _relay_of(verb, unit), anchor=verb.i,
                  anaphoric=anaphoric)
+
+
+def _saying_clause(doc: Doc, lo: int, unit: Unit) -> tuple[Token, Token] | None:
+    """The verb of saying (and its subject) heading the clause before an inverted attribution,
+    when that verb yields no claim of its own: "X a réaffirmé son opposition ..., a rapporté
+    l'agence" (a "que" clause would make its own claim, which the attribution then relays).
+    Statement and accusation verbs only: "X a rejeté le projet" is a vote, not a denial."""
+    for t in doc[unit.start:lo - 1]:
+        lemma = trigger(t)
+        if lemma is None or KINDS[lemma] == "denial" or lemma in (CITE_VERB, "faire état", "savoir"):
+            continue
+        if "Fin" not in t.morph.get("VerbForm") and not _past_participle(t) or _in_relative(t, unit) \
+                or _in_quote(t.idx, unit) or _negated(t, unit) or _first_person(t, unit):
+            continue
+        if _passive(t, unit):
+            continue
+        subject, _ = _subject(t, unit)
+        if subject is None or not (unit.start <= subject.i < t.i) or _in_quote(subject.idx, unit):
+            continue
+        if _frame(t, lemma, unit) is not None:
+            return None  # "X a affirmé que ..., a rapporté l'agence": X's own claim, relayed
+        return t, subject
+    return None
 
 
 def _qualifies(verb: Token, unit: Unit) -> bool:
@@ -719,6 +758,8 @@ def _citation_frame(verb: Token, unit: Unit, consumed: set[int]) -> Frame | None
         content = _que_content(p, unit) or (_infinitive_content(p, unit) if lemma in INFINITIVE_VERBS else None)
         if content is None and KINDS[lemma] == "accusation":
             content = _complement_content(p, unit)
+            if content is not None and _bare_object(p.doc, content):
+                content = None
         if content is None:
             continue
         consumed.add(p.i)
@@ -863,6 +904,23 @@ def _complement_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
             return None
         return _content(verb.doc, i, unit.end - 1, unit)
     return _content(verb.doc, toks[0].i, toks[-1].i, unit)
+
+
+def _bare_object(doc: Doc, content: tuple[int, int]) -> bool:
+    """An accusation whose whole content (character offsets) is one bare noun or name ("cette
+    décision", "le gouvernement", "Moscou"): no quote, no verb, no adjective or complement that
+    says what is held against it."""
+    span = doc.char_span(content[0], content[1], alignment_mode="expand")
+    toks = list(span) if span is not None else []
+    if not toks or any(t.text in "«»“”\"" for t in toks):
+        return False
+    words = [t for t in toks if t.pos_ not in ("DET", "PUNCT")]
+    if any(t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    if len(words) == 1:
+        return words[0].pos_ in ("NOUN", "PROPN", "PRON")
+    # a name in several words: "Viktor Orban"
+    return all(t.pos_ == "PROPN" for t in words)
 
 
 def _denial_object(verb: Token, lemma: str, unit: Unit) -> tuple[int, int] | None:
@@ -1199,7 +1257,8 @@ def _fold_relays(frames: list[Frame]) -> list[Frame]:
     """"La Commission a annoncé que ..., a rapporté l'agence Reuters": one claim, via Reuters."""
     out: list[Frame] = []
     for f in frames:
-        inside = [g for g in frames if g is not f and f.incise and not g.incise
+        # "« ... », a déclaré X, a rapporté l'agence": the second attribution relays the first too
+        inside = [g for g in frames if g is not f and f.incise and (not g.incise or g.anchor < f.anchor)
                   and f.content[0] <= g.content[0] and g.content[1] <= f.content[1]]
         if inside:
             for g in inside:
@@ -1287,6 +1346,32 @@ def _words(text: str) -> set[str]:
     return out
 
 
+_ROLE_BREAK = frozenset({"de", "du", "des", "d", "à", "au", "aux", "pour", "chargé", "chargée", "en"})
+
+
+# Titles written two ways: "chef de la diplomatie" / "ministre des Affaires étrangères".
+_TITLE_SYNONYMS = {
+    _stem("chef"): {
+        _stem("diplomatie"): (_stem("ministre"), _words("étrangères")),
+        _stem("gouvernement"): (_stem("ministre"), _words("premier")),
+        _stem("etat"): (_stem("president"), set()),
+    },
+}
+
+
+def _role_heads(role: str) -> set[str]:
+    """The words of a title before its first complement: "premier ministre hongrois" ->
+    {premier, ministre, hongrois}; "ministre de l'Intérieur" -> {ministre}."""
+    out = set()
+    for w in re.split(r"[\s'’]+", role or ""):
+        f = fold(w).replace(" ", "")
+        if f in _ROLE_BREAK:
+            break
+        if f and f not in _STOP:
+            out.add(_stem(f))
+    return out
+
+
 class Resolver:
     """Names for the noun phrases that speak: people (by mention, name or role), sources, or the
     phrase itself."""
@@ -1302,6 +1387,9 @@ class Resolver:
         self.plurals: list[tuple[int, Who]] = []  # (offset, who) of plural subjects, for "ont-ils dit"
         self.descriptors = {id(p): set().union(*[_words(r) for r in p.roles]) if p.roles else set()
                             for p in people}
+        # the title nouns themselves ("ministre" of "premier ministre hongrois"), before any complement
+        self.heads = {id(p): set().union(*[_role_heads(r) for r in p.roles]) if p.roles else set()
+                      for p in people}
         self._collect(ctx)
 
     def _collect(self, ctx: Context) -> None:
@@ -1319,12 +1407,14 @@ class Resolver:
                         t.dep_ == "conj" and h.pos_ == "NOUN" and _comma_between(h, t)):
                     if not (start <= h.idx < end) and h.pos_ == "NOUN":
                         self.descriptors[id(p)] |= self._role_words(h)
+                        self.heads[id(p)].add(_stem(fold(h.lemma_)))
                     t = h
                     continue
                 break
             for c in span.root.children:
                 if c.dep_ == "appos" and c.pos_ == "NOUN":
                     self.descriptors[id(p)] |= self._role_words(c)
+                    self.heads[id(p)].add(_stem(fold(c.lemma_)))
             if t.dep_ in ("nsubj", "nsubj:pass"):
                 self.history.append((start, Who(p.name, p.id, person=True, gender=_gender(t))))
             elif span.end < len(self.doc) and (self.doc[span.end].pos_ in ("AUX", "VERB")
@@ -1511,26 +1601,40 @@ class Resolver:
         return best[1] if best else None
 
     def _by_role(self, head: Token, core: list[Token]) -> Person | None:
-        """"le dirigeant nord-coréen" -> the person titled with the same qualifier, most recently named."""
+        """"le dirigeant nord-coréen" -> the person titled with the same noun and a shared
+        qualifier ("le président hongrois" is not "le Premier ministre hongrois"); when several
+        people fit equally, no one."""
         words = _words(" ".join(t.text for t in core if t.pos_ != "DET"))
         head_word = _stem(fold(head.lemma_))
         qualifiers = words - {head_word}
-        best: tuple[int, int, Person] | None = None
+        alt = None
+        if head_word in _TITLE_SYNONYMS:
+            # "le chef de la diplomatie chinoise" is "le ministre chinois des Affaires étrangères"
+            for word, (title, needed) in _TITLE_SYNONYMS[head_word].items():
+                if word in qualifiers:
+                    alt, qualifiers = (title, needed), qualifiers - {word}
+                    break
+        cands: list[tuple[int, int, Person]] = []
         for p in self.people:
             desc = self.descriptors.get(id(p), set())
+            heads = self.heads.get(id(p), set())
+            if head_word not in heads and not (alt and alt[0] in heads and alt[1] <= desc):
+                continue
             shared = qualifiers & desc
             if qualifiers and not shared:
                 continue
-            if not qualifiers and head_word not in desc:
-                continue
-            score = 2 * len(shared) + (head_word in desc)
+            score = len(shared)
             last = max((m.start for m in p.mentions if m.start < head.idx), default=-1)
             if last < 0:
                 last = -min((m.start for m in p.mentions), default=10 ** 9)
-            cand = (score, last, p)
-            if best is None or cand[:2] > best[:2]:
-                best = cand
-        return best[2] if best else None
+            cands.append((score, last, p))
+        if not cands:
+            return None
+        top = max(c[0] for c in cands)
+        best = [c for c in cands if c[0] == top]
+        if len(best) > 1 and top > 0:
+            return None  # "le ministre français" with two French ministers named: ambiguous
+        return max(best, key=lambda c: c[1])[2]
 
 
 # --- claims -----------------------------------------------------------------------------------

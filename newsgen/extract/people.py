@@ -894,7 +894,8 @@ def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
             return None
         while k < n and doc[k].pos_ == "ADV" and doc[k].lower_ not in _ROLE_ARTICLES:
             k += 1
-    if k < n and doc[k].lower_ in _ROLE_ARTICLES:
+    article = k < n and doc[k].lower_ in _ROLE_ARTICLES
+    if article:
         k += 1
     a = k
     if a >= n or not (doc[a].text[:1].islower() or doc[a].lower_ in _ORDINALS) or not _wordy(doc[a]) \
@@ -936,6 +937,8 @@ def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
         break
     if b < n and (_in_name(doc[b]) or _is_honorific(doc[b])):
         return None  # "Flavio Cotti, le président français Jacques Chirac": the title is Chirac's
+    if b - a == 1 and not article and not relative and b < n and doc[b].lower_ in {"que", "qu'", "qu’"}:
+        return None  # "Le ministre, Paul Ardent, juge que ...": a verb, not a title
     closed = b >= n or doc[b].text in _CLOSERS or doc[b].lower_ in {"et", "ou"} or _newline_before(doc, b)
     p = _role_start(doc, a, b)
     if p is None:
@@ -948,6 +951,10 @@ def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
         return None
     role = _clean_role(doc, p, b)
     return (role, p, b) if role else None
+
+
+_COMPLEMENT_SPLIT = re.compile(r"[\s'’]+")
+_COMPLEMENT_STOP = frozenset({"de", "du", "des", "d", "l", "la", "le", "les", "et", "a", "au", "aux", "pour"})
 
 
 def _head_family(word: str) -> frozenset[str]:
@@ -971,7 +978,9 @@ def _role_only_references(doc: Doc, clusters: list[_Cluster], taken: set[int]) -
             for role in m.roles:
                 words = role.split()
                 head = 1 if len(words) > 1 and words[0].lower() in _ROLE_MODIFIERS else 0
-                known.append((c, _head_family(words[head]), frozenset(fold(w) for w in words[head + 1:]), fold(role)))
+                quals = frozenset(fold(w) for x in words[head + 1:] for w in _COMPLEMENT_SPLIT.split(x)
+                                  if w and fold(w) not in _COMPLEMENT_STOP)
+                known.append((c, _head_family(words[head]), quals, fold(role)))
     if not known:
         return
     n = len(doc)
@@ -982,13 +991,29 @@ def _role_only_references(doc: Doc, clusters: list[_Cluster], taken: set[int]) -
         j = i + 1
         while j < n and j - i <= 2 and doc[j].pos_ == "ADJ" and doc[j].text[:1].islower():
             j += 1
+        adjectives = frozenset(fold(t.text) for t in doc[i + 1:j])
+        # "le président socialiste de l'Assemblée nationale": a complement whose noun the role shares
+        complement, k = None, j
+        if j + 1 < n and doc[j].lower_ in {"de", "du", "des", "d'", "d’"}:
+            k = j + 1
+            while k < n and doc[k].pos_ == "DET":
+                k += 1
+            if k < n and doc[k].pos_ in {"NOUN", "PROPN"}:
+                complement = fold(doc[k].text)
+                k += 1
+                while k < n and k - j <= 5 and doc[k].pos_ == "ADJ" and doc[k].text[:1].islower():
+                    k += 1
+            else:
+                k = j
+        if complement is not None:
+            j = k
         if j < n and (_starts_name(doc, j) or _is_honorific(doc[j]) or doc[j].text == ","):
             continue  # a title before a name, or an apposition: read with the name
-        adjectives = frozenset(fold(t.text) for t in doc[i + 1:j])
         phrase = fold(doc[i:j].text)
         fam = _head_family(tok.text)
         fits = {id(c): c for c, hfam, quals, role in known
-                if (role == phrase and j - i >= 2) or (fam & hfam and adjectives & quals)}
+                if (role == phrase and j - i >= 2) or (fam & hfam and adjectives & quals and complement is None)
+                or (fam & hfam and complement is not None and complement in quals)}
         if len(fits) != 1:
             continue
         cluster = next(iter(fits.values()))
