@@ -30,9 +30,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from newsgen.progress import reporter
     from newsgen.project import build_project
 
-    report = build_project(Path(args.root), out=Path(args.out) if args.out else None)
+    report = build_project(Path(args.root), out=Path(args.out) if args.out else None,
+                           progress=reporter(args.quiet), full=args.full, jobs=args.jobs)
     for line in report.warnings:
         print(f"warning: {line}", file=sys.stderr)
     for line in report.errors:
@@ -44,6 +46,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from newsgen.progress import reporter
     from newsgen.project import build_project
     from newsgen.site.serve import serve
 
@@ -51,7 +54,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     out = root / "build"
 
     def build() -> None:
-        report = build_project(root, out=out)
+        report = build_project(root, out=out, progress=reporter(args.quiet))
         for line in report.warnings:
             print(f"warning: {line}", file=sys.stderr)
         for line in report.errors:
@@ -71,11 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", default=".", help="project folder (default: here)")
     p.add_argument("--out", help="output folder (default: ROOT/build)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--full", action="store_true", help="ignore the caches: parse and render everything")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("serve", help="build, serve build/ on 127.0.0.1, rebuild and reload on change")
     p.add_argument("--root", default=".", help="project folder (default: here)")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("extract", help="print the records extracted from text files")

@@ -1,32 +1,114 @@
-"""Build the site: plan, render into a temporary folder beside the output, then swap it in.
+"""Build the site incrementally and atomically: render only what changed, swap the result in whole.
 
-Rendering into a sibling folder and renaming at the end means a failing template or a full disk
-never leaves a half-written site: the previous build stays whole until the new one is complete.
+Every output file has a hash of its inputs (a page: its context, the templates it uses, the
+settings and the site code, see `pages.page_hashes`; any other file: its bytes). The manifest the
+previous build left in the output (`.newsgen-manifest.json`: path -> hash) says which files are
+already right.
+
+Why a second tree rather than updating build/ in place: an in-place update that fails half-way
+(a template error at page 5,000, a full disk, Ctrl-C) would leave a site mixing two builds, and
+the site is what people publish. So the new build is assembled in a temporary folder beside the
+output and swapped in with two renames; until then the previous build is untouched.
+
+Assembling that folder must not cost a full copy, so it starts from one of two things:
+- the spare copy: the build before last, which the swap kept (in the project's cache) instead of
+  deleting. Only what changed in two builds is deleted from it and written again; the rest is
+  already right. Its manifest is removed before it is touched, so a copy left half-updated by an
+  interrupted build is never trusted again (it is then rebuilt as below).
+- otherwise a new folder where every unchanged file is hard-linked from the live build (same
+  inode and mtime, no copy; copied where links are not supported). At 17,500 files this takes
+  a few seconds on a slow disk, plus deleting the old tree, which the spare copy avoids.
+Files in the new tree are only ever created (`O_EXCL`) or unlinked, never opened for writing: a
+file shared by hard link with the live build cannot be changed through it. A build in which
+nothing changed creates no folder at all.
+
+Files in the output that newsgen did not write (not in the manifest: a CNAME, a verification
+file) are carried over into each new build, with one warning the first time they are seen.
+Pagefind re-indexes only when a page it indexes (one with `data-pagefind-body`) changed or went.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
+from jinja2 import Environment, meta
+
+from newsgen import __version__
+from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
+from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
 from newsgen.site.data import plan_data
 from newsgen.site.feeds import plan_feeds
-from newsgen.site.pages import File, Page, plan_site
+from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
 from newsgen.site.render import THEME_PACKAGE, make_environment, render_page
-from newsgen.site.search import MISSING, SearchIndexError, find_pagefind, index_site
+from newsgen.site.search import BUNDLE_FOLDER, MISSING, SearchIndexError, find_pagefind, index_site
 from newsgen.site.sitemap import plan_sitemap
 
 STATIC_FOLDER = "static"
+MANIFEST_SCHEMA = "newsgen-manifest/1"
+INDEXED_MARK = b"data-pagefind-body"
+PARALLEL_RENDER = 300  # pages: below this, forking workers costs more than it saves
+FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not write
 
 
 class BuildError(RuntimeError):
     """The site could not be built; the previous output is left as it was."""
+
+
+@dataclass
+class Manifest:
+    """What the last build wrote: each file's input hash, the pages Pagefind indexed, whether
+    there is a search bundle, and the files found in the output that newsgen did not write."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    indexed: set[str] = field(default_factory=set)
+    search: bool = False
+    kept: set[str] = field(default_factory=set)
+    archive: str = ""  # hash of the records the feeds and data export were made from
+    generated: list[str] = field(default_factory=list)  # their paths
+    bundle: str = ""  # what the search bundle was made from (the indexed pages' hashes)
+
+    def dumps(self) -> bytes:
+        data = {"schema": MANIFEST_SCHEMA, "search": self.search, "archive": self.archive,
+                "generated": self.generated, "bundle": self.bundle, "files": dict(sorted(self.files.items())),
+                "indexed": sorted(self.indexed), "kept": sorted(self.kept)}
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+    @classmethod
+    def read(cls, out_dir: Path) -> Manifest | None:
+        try:
+            data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("schema") != MANIFEST_SCHEMA:
+                return None
+            return cls({str(k): str(v) for k, v in data["files"].items()}, set(data["indexed"]),
+                       bool(data["search"]), set(data["kept"]), str(data["archive"]),
+                       [str(p) for p in data["generated"]], str(data["bundle"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+@dataclass
+class SiteBuild:
+    """What a build did (for the report and the tests)."""
+
+    warnings: list[str] = field(default_factory=list)
+    pages: int = 0  # pages in the site
+    rendered: list[str] = field(default_factory=list)  # pages rendered by this build
+    written: list[str] = field(default_factory=list)  # other files (feeds, data...) rewritten
+    removed: list[str] = field(default_factory=list)  # outputs no plan produces any more
+    kept: list[str] = field(default_factory=list)  # files newsgen did not write, carried over
+    indexed: bool = False  # Pagefind ran
+    swapped: bool = False  # a new tree replaced the output
 
 
 def build_site(
@@ -44,47 +126,411 @@ def build_site(
     Besides the pages: Atom feeds, sitemap.xml/robots.txt, the JSON export in data/, and the
     Pagefind search index (when `search` and the pagefind binary is available).
     """
+    return render_site(articles, out_dir, config=config, templates_dir=templates_dir, search=search).warnings
+
+
+def render_site(
+    articles: list[Article],
+    out_dir: Path,
+    *,
+    config: SiteConfig,
+    templates_dir: Path | None = None,
+    search: bool = True,
+    progress: Reporter = QUIET,
+    full: bool = False,
+    jobs: int = 1,
+    spare: Path | None = None,
+) -> SiteBuild:
+    """`build_site`, rendering only the pages whose inputs changed (all of them when `full`).
+
+    `spare` (on the output's filesystem) keeps the previous build after the swap instead of
+    deleting it; the next build updates that copy in place of making a new tree (see the module
+    docstring).
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
     archive = build_archive(articles)
-    warnings = list(archive.warnings)
+    result = SiteBuild(warnings=list(archive.warnings))
     pagefind = find_pagefind() if search else None
     if search and pagefind is None:
-        warnings.append(MISSING)
+        result.warnings.append(MISSING)
     pages = plan_site(archive, config, search=pagefind is not None)
     sitemap, sitemap_warnings = plan_sitemap(pages, config)
-    warnings += sitemap_warnings
-    files = [*plan_feeds(archive, config), *sitemap, *plan_data(archive)]
-    _check_paths([*pages, *files])
+    result.warnings += sitemap_warnings
+    result.pages = len(pages)
     env = make_environment(templates_dir)
+    common = common_salt(config, pagefind is not None)
+    digests = Digests()
+    hashes = page_hashes(pages, template_salts(env, {p.template for p in pages}), common, digests)
+    old = Manifest.read(out_dir) or Manifest()
+    known = {} if full else old.files  # full: as if nothing were built yet
+    new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
+    files = [*sitemap, *static_files(templates_dir)]
+    if new.archive == old.archive and not full and all(p in old.files for p in old.generated):
+        new.generated = old.generated  # same records: same feeds and data, kept from the last build
+        new.files.update((p, old.files[p]) for p in old.generated)
+    else:
+        generated = [*plan_feeds(archive, config), *plan_data(archive)]
+        new.generated = [f.path for f in generated]
+        files += generated
+    _check_paths([*pages, *files])
+    new.files.update((p.path, h) for p, h in zip(pages, hashes))
+    new.files.update((f.path, hashlib.sha1(f.data).hexdigest()) for f in files)
+    existing, links = _walk(out_dir) if out_dir.is_dir() else (set(), {})
+    on_disk = existing | set(links)
+    todo = [p for p, h in zip(pages, hashes) if known.get(p.path) != h or p.path not in on_disk]
+    changed = [f for f in files if known.get(f.path) != new.files[f.path] or f.path not in on_disk]
+    result.removed = sorted(p for p in old.files.keys() - new.files.keys() if p in on_disk)
+
+    foreign = sorted(p for p in on_disk - old.files.keys() - {MANIFEST}
+                     if not p.startswith(BUNDLE_FOLDER + "/"))
+    replaced = [p for p in foreign if p in new.files]
+    if replaced:
+        result.warnings.append(f"{out_dir}: {_names(replaced)} not written by newsgen, replaced by the generated "
+                               "file(s) of the same name")
+    result.kept = [p for p in foreign if p not in new.files]
+    new.kept = set(result.kept)
+    unseen = [p for p in result.kept if p not in old.kept]
+    if unseen:
+        result.warnings.append(f"{out_dir}: kept {_names(unseen)} that newsgen did not write (shown once; "
+                               "delete them if they are not yours)")
+    bundle = any(p.startswith(BUNDLE_FOLDER + "/") for p in existing)
+    maybe_index = new.search and (not old.search or not bundle or full
+                                  or any(p in old.indexed for p in result.removed))
+    dropped_bundle = bundle and not new.search
+    if not (todo or changed or result.removed or maybe_index or dropped_bundle or full):
+        new.indexed = old.indexed
+        if new.dumps() != _read_bytes(out_dir / MANIFEST):  # only the list of kept files changed
+            _write_atomic(out_dir / MANIFEST, new.dumps())
+        return result
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        for page in pages:
-            target = tmp / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            html = render_page(env, page, config, search=pagefind is not None)
-            target.write_text(html, encoding="utf-8", newline="\n")
-        for file in files:
-            target = tmp / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.data)
-        _copy_traversable(resources.files(THEME_PACKAGE) / "theme" / STATIC_FOLDER, tmp / STATIC_FOLDER)
-        if templates_dir is not None and (Path(templates_dir) / STATIC_FOLDER).is_dir():
-            shutil.copytree(Path(templates_dir) / STATIC_FOLDER, tmp / STATIC_FOLDER, dirs_exist_ok=True)
-        if pagefind is not None:
+        rendered = {p.path for p in todo}
+        written = {f.path for f in changed}
+        base = _spare_manifest(spare, tmp) if spare is not None and not full and old.files else None
+        tree = _Folders(tmp)
+        if base is not None:  # the build before last: bring it up to date
+            keep = _update_spare(tmp, base, new, rendered | written, set(result.kept) | set(links))
+        else:
+            keep = set()
+        new.indexed = {p for p in old.indexed if p in new.files and p not in rendered}
+        new.indexed |= _render_pages(env, todo, config, pagefind is not None, tmp, progress, jobs)
+        result.rendered = sorted(rendered)
+        reindex = new.search and (maybe_index or bool(new.indexed & rendered)
+                                  or any(p in old.indexed for p in rendered))
+        for file in changed:
+            tree.write(file.path, file.data)
+        result.written = sorted(written)
+        fresh = rendered | written | set(result.removed) | {MANIFEST}
+        for path in sorted(existing):
+            if path in fresh or path in keep or path.startswith(BUNDLE_FOLDER + "/"):
+                continue
+            tree.link(out_dir / path, path)
+        for path, target in links.items():
+            if path not in fresh and path not in keep:
+                tree.symlink(target, path)
+        new.bundle = old.bundle
+        if reindex and pagefind is not None:
+            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
             try:
                 index_site(pagefind, tmp)
             except SearchIndexError as err:
                 raise BuildError(str(err)) from err
+            result.indexed = True
+            new.bundle = hashlib.sha1("".join(f"{p}\0{new.files[p]}\n" for p in sorted(new.indexed)).encode()).hexdigest()
+        elif not new.search:
+            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+            new.bundle = ""
+        elif base is None or base.bundle != old.bundle or not (tmp / BUNDLE_FOLDER).is_dir():
+            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+            for path in sorted(existing):
+                if path.startswith(BUNDLE_FOLDER + "/"):
+                    tree.link(out_dir / path, path)
+        tree.write(MANIFEST, new.dumps())
         _make_public(tmp)
-        _swap(tmp, out_dir)
+        _swap(tmp, out_dir, spare)
+        result.swapped = True
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return warnings
+    return result
+
+
+def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:
+    """Move the spare copy (the build before last) to `tmp` and return its manifest, or None
+    when there is no usable one. Its manifest is removed first: a build interrupted while
+    updating it leaves a copy the next build will not trust."""
+    base = Manifest.read(spare) if spare.is_dir() else None
+    if base is None:
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    tmp.rmdir()
+    spare.rename(tmp)
+    (tmp / MANIFEST).unlink()
+    return base
+
+
+def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str], foreign: set[str]) -> set[str]:
+    """Delete from the spare copy every file that is not already right for the new build;
+    return the files it keeps (the rest is rendered, written or linked from the live build).
+
+    The copy is walked rather than trusted to match its manifest: files added to build/ by hand
+    after that build went into it too.
+    """
+    files, links = _walk(tree)
+    keep = set()
+    for path in files | set(links):
+        if path.startswith(BUNDLE_FOLDER + "/"):
+            continue  # the search bundle is kept or replaced as a whole
+        if (path in files and path in new.files and path not in rewritten and path not in foreign
+                and path in base.files and base.files[path] == new.files[path]):
+            keep.add(path)
+            continue
+        target = os.path.join(tree, path)
+        os.unlink(target)
+        _prune(os.path.dirname(target), str(tree))
+    return keep
+
+
+def _prune(folder: str, root: str) -> None:
+    """Remove `folder` and its parents up to `root` while they are empty."""
+    while folder != root and folder.startswith(root):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+def static_files(templates_dir: Path | None) -> list[File]:
+    """The theme's assets, overridden file by file by the project's `templates/static/`."""
+    found: dict[str, bytes] = {}
+    _read_traversable(resources.files(THEME_PACKAGE) / "theme" / STATIC_FOLDER, STATIC_FOLDER, found)
+    user = Path(templates_dir) / STATIC_FOLDER if templates_dir is not None else None
+    if user is not None and user.is_dir():
+        for path in sorted(user.rglob("*")):
+            if path.is_file():
+                found[f"{STATIC_FOLDER}/{path.relative_to(user).as_posix()}"] = path.read_bytes()
+    return [File(path, data) for path, data in sorted(found.items())]
+
+
+def _read_traversable(source: Traversable, prefix: str, found: dict[str, bytes]) -> None:
+    """Read a package data folder (works for installed wheels and zips, not just checkouts)."""
+    for child in source.iterdir():
+        if child.is_dir():
+            _read_traversable(child, f"{prefix}/{child.name}", found)
+        elif not child.name.startswith("."):
+            found[f"{prefix}/{child.name}"] = child.read_bytes()
+
+
+def template_salts(env: Environment, names: Iterable[str]) -> dict[str, str]:
+    """For each template, a hash of its source and of every template it extends, imports or
+    includes (user overrides first, as the loader finds them), so editing `_macros.html`
+    re-renders every page and editing `person.html` only the people."""
+    sources: dict[str, str] = {}
+    refs: dict[str, list[str | None]] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        sources[name] = source
+        refs[name] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
+        for ref in refs[name]:
+            if ref is not None:
+                visit(ref)
+
+    salts = {}
+    for name in sorted(set(names)):
+        visit(name)
+        seen: list[str] = []
+        stack = [name]
+        dynamic = False
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            for ref in refs[current]:
+                if ref is None:
+                    dynamic = True  # {% include some_variable %}: depend on every template
+                else:
+                    stack.append(ref)
+        if dynamic:
+            seen = sorted(set(seen) | set(env.list_templates(extensions=["html"])))
+            for extra in seen:
+                if extra not in sources:
+                    sources[extra] = env.loader.get_source(env, extra)[0]  # type: ignore[union-attr]
+        h = hashlib.sha1()
+        for part in sorted(seen):
+            h.update(f"{part}\0{sources[part]}\0".encode())
+        salts[name] = h.hexdigest()
+    return salts
+
+
+def common_salt(config: SiteConfig, search: bool) -> str:
+    """What every page depends on besides its own inputs: settings and the site code (filters,
+    structured data...), so an upgrade of newsgen re-renders everything."""
+    h = hashlib.sha1(repr((__version__, config, search)).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+class _Folders:
+    """Creates files in the new tree, making each folder once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: set[str] = set()
+
+    def _parent(self, rel: str) -> str:
+        target = os.path.join(self.root, rel)
+        parent = os.path.dirname(target)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Create a new file: never write into an existing one, which may be the old build's."""
+        target = self._parent(rel)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+
+    def link(self, source: Path, rel: str) -> None:
+        target = self._parent(rel)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, target)
+
+    def symlink(self, pointing_to: str, rel: str) -> None:
+        os.symlink(pointing_to, self._parent(rel))
+
+
+# Set in the parent just before forking render workers, which inherit it.
+_WORK: tuple[Environment, list[Page], SiteConfig, bool, _Folders] | None = None
+
+
+def _render_chunk(indices: list[int]) -> tuple[list[str], list[int]]:
+    """Render pages by index into the new tree: (indexed page paths, indices that failed)."""
+    assert _WORK is not None
+    env, pages, config, search, folders = _WORK
+    indexed, failed = [], []
+    for i in indices:
+        page = pages[i]
+        try:
+            html = render_page(env, _complete(page), config, search=search).encode("utf-8")
+        except Exception:
+            failed.append(i)  # rendered again in the parent, which raises with the real traceback
+            continue
+        folders.write(page.path, html)
+        if INDEXED_MARK in html:
+            indexed.append(page.path)
+    return indexed, failed
+
+
+def _render_pages(env: Environment, pages: list[Page], config: SiteConfig, search: bool, root: Path,
+                  progress: Reporter, jobs: int) -> set[str]:
+    """Render `pages` into `root` (in `jobs` forked processes when there are many); return the
+    ones Pagefind will index."""
+    global _WORK
+    task = progress.task("rendering pages", len(pages))
+    indexed: set[str] = set()
+    failed: list[int] = []
+    _WORK = (env, pages, config, search, _Folders(root))
+    try:
+        if jobs > 1 and len(pages) >= PARALLEL_RENDER and hasattr(os, "fork"):
+            import multiprocessing as mp
+
+            size = max(20, min(200, len(pages) // (jobs * 8)))
+            chunks = [list(range(i, min(i + size, len(pages)))) for i in range(0, len(pages), size)]
+            with mp.get_context("fork").Pool(jobs) as pool:
+                for (done, bad), chunk in zip(pool.imap(_render_chunk, chunks), chunks):
+                    indexed.update(done)
+                    failed += bad
+                    task.advance(len(chunk))
+                    if bad:
+                        break
+        else:
+            for i in range(len(pages)):
+                done, bad = _render_chunk([i])
+                indexed.update(done)
+                failed += bad
+                task.advance()
+                if bad:
+                    break
+    finally:
+        _WORK = None
+    if failed:
+        render_page(env, _complete(pages[failed[0]]), config, search=search)  # raises the template's error
+        raise BuildError(f"{pages[failed[0]].path}: rendering failed in a worker process")
+    task.finish()
+    return indexed
+
+
+def _complete(page: Page) -> Page:
+    """The page with the context its plan left for render time (`Page.later`)."""
+    return replace(page, context=page.full_context()) if page.later is not None else page
+
+
+def _walk(root: Path) -> tuple[set[str], dict[str, str]]:
+    """Files under `root` (relative POSIX paths), and symbolic links with what they point to.
+
+    scandir gives the file type with the name, so this costs one system call per folder.
+    """
+    files: set[str] = set()
+    links: dict[str, str] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_symlink():
+                    links[rel] = os.readlink(entry.path)
+                elif entry.is_dir():
+                    stack.append((entry.path, rel + "/"))
+                else:
+                    files.add(rel)
+    return files, links
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:FOREIGN_SHOWN])
+    more = f" and {len(paths) - FOREIGN_SHOWN} more" if len(paths) > FOREIGN_SHOWN else ""
+    return f"{len(paths)} file(s) ({shown}{more})"
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _check_paths(pages: list[Page | File]) -> None:
@@ -96,17 +542,9 @@ def _check_paths(pages: list[Page | File]) -> None:
             raise BuildError(f"unsafe page path {page.path!r}")
         if page.path in seen:
             raise BuildError(f"two pages would be written to {page.path!r}")
+        if page.path == MANIFEST or page.path.startswith(BUNDLE_FOLDER + "/"):
+            raise BuildError(f"page path {page.path!r} is reserved")
         seen.add(page.path)
-
-
-def _copy_traversable(source: Traversable, target: Path) -> None:
-    """Copy a package data folder (works for installed wheels and zips, not just checkouts)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for child in source.iterdir():
-        if child.is_dir():
-            _copy_traversable(child, target / child.name)
-        elif not child.name.startswith("."):
-            (target / child.name).write_bytes(child.read_bytes())
 
 
 def _make_public(root: Path) -> None:
@@ -116,8 +554,9 @@ def _make_public(root: Path) -> None:
     root.chmod(0o777 & ~umask)
 
 
-def _swap(new: Path, out_dir: Path) -> None:
-    """Put `new` in place of `out_dir`: rename the old aside, rename the new in, drop the old.
+def _swap(new: Path, out_dir: Path, spare: Path | None = None) -> None:
+    """Put `new` in place of `out_dir`: rename the old aside, rename the new in, then keep the
+    old as `spare` (or delete it).
 
     The two renames are on one filesystem (same parent folder); if the second fails the old
     build is renamed back.
@@ -133,4 +572,12 @@ def _swap(new: Path, out_dir: Path) -> None:
     except BaseException:
         old.rename(out_dir)
         raise
+    if spare is not None:
+        try:
+            shutil.rmtree(spare, ignore_errors=True)
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(spare)
+            return
+        except OSError:
+            pass
     shutil.rmtree(old, ignore_errors=True)

@@ -1,15 +1,22 @@
 """The plan of the site: every output page as a small, pure description (path, template, context).
 
-Planning does no I/O and renders nothing, so a later incremental build can hash each page's
-inputs and skip the unchanged ones; `build.py` is the only place that writes files.
+Planning does no I/O and renders nothing, so the build can hash each page's inputs
+(`page_hashes`) and render only the pages whose hash changed; `build.py` is the only place that
+writes files.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
 import unicodedata
+from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsgen.config import SiteConfig
+from newsgen.records import Article
 from newsgen.site import structured as ld
 from newsgen.site.body import Segment
 from newsgen.site.collections import (
@@ -18,15 +25,19 @@ from newsgen.site.collections import (
     ClaimRef,
     Collection,
     Entry,
+    Link,
     Role,
-    name_key,
     newest_first,
 )
+from newsgen.site.collections import name_key as _name_key
 from newsgen.site.structured import PageMeta
 from newsgen.site.timeline import UNKNOWN, build_timeline, split_date
 from newsgen.site.urls import folder_page, safe_slug
 
 HOME_LATEST = 10
+# Sorting people, roles and claims asks for the key of the same few thousand names again and again
+# (80,000 times for 10,000 articles); computing it once per name halves the time of the plan.
+name_key = lru_cache(maxsize=65536)(_name_key)
 FEED = "feed.xml"
 DATA_FILES = ("articles", "people", "events", "sources")
 
@@ -38,6 +49,17 @@ class Page:
     path: str  # "people/sergei-shoigu/index.html", relative to the output folder
     template: str  # "person.html"
     context: dict[str, Any] = field(default_factory=dict)
+    # What the page shows beyond what its context holds by value, for its hash: an index prints
+    # each entry's article and claim counts, which the hash of a linked entry leaves out.
+    inputs: tuple[Any, ...] = ()
+    # More context computed only from the context above, `inputs` and the settings (structured
+    # data, meta descriptions, the article body's segments): made when the page is rendered, so
+    # an incremental build neither computes nor hashes it for the pages it skips.
+    later: Callable[[], dict[str, Any]] | None = None
+
+    def full_context(self) -> dict[str, Any]:
+        """What the template gets: `context` and what `later` makes."""
+        return {**self.context, **self.later()} if self.later is not None else self.context
 
 
 @dataclass(frozen=True)
@@ -242,6 +264,11 @@ def _letter_anchor(letter: str) -> str:
 # The plan
 
 
+def _counts(entries: list[Any]) -> tuple[tuple[str, int, int], ...]:
+    """How many articles and claims each listed entry has (index pages print them)."""
+    return tuple((e.id, len(e.articles), len(e.claims)) for e in entries if isinstance(e, Entry))
+
+
 def _index_pages(folder: str, template: str, items: list[Any], per_page: int,
                  section: str, **extra: Any) -> list[Page]:
     chunks = paginate(items, per_page)
@@ -252,7 +279,7 @@ def _index_pages(folder: str, template: str, items: list[Any], per_page: int,
             "total": len(items),
             "pagination": _pagination(folder, n, len(chunks)),
             **extra,
-        })
+        }, _counts(chunk))
         for n, chunk in enumerate(chunks, start=1)
     ]
 
@@ -272,7 +299,7 @@ def _people_index(people: Collection, per_page: int) -> list[Page]:
             "letters": list(letters.items()),
             "total": len(entries),
             "pagination": _pagination(people.folder, n, len(chunks)),
-        })
+        }, _counts(chunk))
         for n, chunk in enumerate(chunks, start=1)
     ]
 
@@ -305,14 +332,9 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "section": "articles",
             "item": item,
             "article": item.article,
-            "paragraphs": paragraph_views(item),
-            "unplaced": [ref for ref in item.claims if not ref.anchored],
             "year": article_year(item),
             "lastmod": _iso(item.date),
-            "meta": PageMeta(item.article.title, ld.article_description(item), "article",
-                             _iso(item.article.published or item.article.date)),
-            "ld": ld.article_ld(item, config),
-        }))
+        }, (item.claims,), partial(_article_later, item, config)))
 
     pages += _people_index(archive.people, per_page)
     for entry in archive.people.entries.values():
@@ -327,9 +349,7 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "co_people": co_appearances(entry),
             "quoted_by": entry.related.get("quoted_by", []),
             "feed": f"{entry.url}{FEED}",
-            "meta": PageMeta(entry.name, _entry_description(entry, roles), "profile"),
-            "ld": ld.person_ld(entry, [r.role for r in roles], articles, config),
-        }))
+        }, later=partial(_person_later, entry, roles, articles, config)))
 
     events = sorted(archive.events.entries.values(), key=lambda e: name_key(e.name))
     events.sort(key=lambda e: date_sort_key(e.facts.get("date")), reverse=True)  # newest first
@@ -343,13 +363,11 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "entry": entry,
             "articles": articles,
             "participants": participants,
+            "related_events": entry.related.get("related_events", []),
             "sides": claim_sides(entry.claims),
             "claim_groups": claim_groups(statements),
             "feed": f"{entry.url}{FEED}",
-            "meta": PageMeta(entry.name, _entry_description(entry), "website"),
-            "ld": ld.event_ld(entry, [p.entry for p in participants if p.entry], articles,
-                              entry.claims, config),
-        }))
+        }, later=partial(_event_later, entry, participants, articles, config)))
 
     sources = sorted(archive.sources.entries.values(), key=lambda e: name_key(e.name))
     pages += _index_pages("sources", "sources_index.html", sources, per_page, "sources")
@@ -363,9 +381,7 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "made": [r for r in entry.claims if r.speaker is entry],
             "quoted_people": entry.related.get("quoted_people", []),
             "feed": f"{entry.url}{FEED}",
-            "meta": PageMeta(entry.name, _entry_description(entry), "website"),
-            "ld": ld.source_ld(entry, articles, config),
-        }))
+        }, later=partial(_source_later, entry, articles, config)))
 
     pages.append(Page("timeline/index.html", "timeline.html", {
         "section": "timeline",
@@ -385,6 +401,34 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
     return pages
 
 
+def _article_later(item: ArticleItem, config: SiteConfig) -> dict[str, Any]:
+    """The body with its claim marks (from the record and its resolved claims), meta, JSON-LD."""
+    return {
+        "paragraphs": paragraph_views(item),
+        "unplaced": [ref for ref in item.claims if not ref.anchored],
+        "meta": PageMeta(item.article.title, ld.article_description(item), "article",
+                         _iso(item.article.published or item.article.date)),
+        "ld": ld.article_ld(item, config),
+    }
+
+
+def _person_later(entry: Entry, roles: list[RoleSpan], articles: list[ArticleItem],
+                  config: SiteConfig) -> dict[str, Any]:
+    return {"meta": PageMeta(entry.name, _entry_description(entry, roles), "profile"),
+            "ld": ld.person_ld(entry, [r.role for r in roles], articles, config)}
+
+
+def _event_later(entry: Entry, participants: list[Link], articles: list[ArticleItem],
+                 config: SiteConfig) -> dict[str, Any]:
+    return {"meta": PageMeta(entry.name, _entry_description(entry), "website"),
+            "ld": ld.event_ld(entry, [p.entry for p in participants if p.entry], articles, entry.claims, config)}
+
+
+def _source_later(entry: Entry, articles: list[ArticleItem], config: SiteConfig) -> dict[str, Any]:
+    return {"meta": PageMeta(entry.name, _entry_description(entry), "website"),
+            "ld": ld.source_ld(entry, articles, config)}
+
+
 def _entry_description(entry: Entry, roles: list[RoleSpan] | None = None) -> str:
     """A one-line summary of an entry page for <meta name=description>."""
     n = len(entry.articles)
@@ -397,3 +441,119 @@ def _entry_description(entry: Entry, roles: list[RoleSpan] | None = None) -> str
     elif entry.facts.get("date") or entry.facts.get("place"):
         head += " (" + ", ".join(v for v in (entry.facts.get("place"), entry.facts.get("date")) if v) + ")"
     return f"{head} : " + ", ".join(parts) + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# What each page depends on
+
+
+def _ref(kind: str, digest: bytes) -> None:
+    """Stands for a linked record in a page's pickled inputs (pickled by name, never called)."""
+
+
+class Digests:
+    """Short digests of the records pages link to, computed once per build.
+
+    An article, as a page shows it when linking it (title, date, people...), is its whole record
+    plus the names and URLs of its people, sources and events. A person, event or source, as
+    linked from another page, is its name, URL, aliases and facts; not its list of articles, so a
+    new article about someone re-renders their page and the indexes listing them, not every
+    article that mentions them.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, bytes] = {}
+        self._buffer = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buffer, protocol=5)
+        self._pickler.fast = True  # no memo: the bytes depend on the values, not on object identity
+
+    def record(self, article: Article) -> bytes:
+        digest = self._memo.get(id(article))
+        if digest is None:
+            self._buffer.seek(0)
+            self._buffer.truncate()
+            self._pickler.dump(article)
+            digest = self._memo[id(article)] = hashlib.sha1(self._buffer.getvalue()).digest()
+        return digest
+
+    def entry(self, entry: Entry) -> bytes:
+        digest = self._memo.get(id(entry))
+        if digest is None:
+            key = (entry.kind, entry.id, entry.slug, entry.name, tuple(entry.aliases), tuple(entry.facts.items()))
+            digest = self._memo[id(entry)] = hashlib.sha1(repr(key).encode()).digest()
+        return digest
+
+    def claim(self, ref: ClaimRef) -> bytes:
+        """A claim as any page shows it: its article (whose record holds the claim) and its
+        resolved speaker and relay (a person page lists claims also shown elsewhere)."""
+        digest = self._memo.get(id(ref))
+        if digest is None:
+            key = (self.item(ref.item), ref.number, self.entry(ref.speaker) if ref.speaker else None,
+                   self.entry(ref.via) if ref.via else None)
+            digest = self._memo[id(ref)] = hashlib.sha1(repr(key).encode()).digest()
+        return digest
+
+    def item(self, item: ArticleItem) -> bytes:
+        digest = self._memo.get(id(item))
+        if digest is None:
+            key = (item.slug, self.record(item.article),
+                   [[self.entry(e) for e in group]
+                    for group in (item.people, item.sources, item.events, item.main_events)])
+            digest = self._memo[id(item)] = hashlib.sha1(repr(key).encode()).digest()
+        return digest
+
+
+class _InputsPickler(pickle.Pickler):
+    """Pickles a page's context by value, linked records as their digests."""
+
+    def __init__(self, buffer: io.BytesIO, digests: Digests) -> None:
+        super().__init__(buffer, protocol=5)
+        self.digests = digests
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls is Entry:
+            return _ref, ("entry", self.digests.entry(obj))
+        if cls is ArticleItem:
+            return _ref, ("item", self.digests.item(obj))
+        if cls is ClaimRef:
+            return _ref, ("claim", self.digests.claim(obj))
+        if cls is Article:
+            return _ref, ("record", self.digests.record(obj))
+        return NotImplemented
+
+
+def page_hashes(pages: list[Page], salts: Mapping[str, str], common: str = "",
+                digests: Digests | None = None) -> list[str]:
+    """A hash of each page's inputs: its context and `inputs`, the template files it uses
+    (`salts`, by template name) and `common` (settings and code every page depends on).
+
+    The same archive gives the same hashes in any process; a page whose context cannot be
+    pickled gets a hash that never matches, so it is always rendered.
+    """
+    digests = digests or Digests()
+    buffer = io.BytesIO()
+    pickler = _InputsPickler(buffer, digests)
+    out = []
+    for page in pages:
+        buffer.seek(0)
+        buffer.truncate()
+        pickler.clear_memo()
+        try:
+            pickler.dump((page.context, page.inputs))
+        except Exception:
+            out.append(f"unhashable-{id(page)}")
+            continue
+        h = hashlib.sha1(buffer.getvalue())
+        h.update(f"\0{page.template}\0{salts.get(page.template, '')}\0{common}".encode())
+        out.append(h.hexdigest())
+    return out
+
+
+def archive_hash(archive: Archive, digests: Digests, common: str = "") -> str:
+    """A hash of every record as the site publishes it: what the feeds and the data export are
+    made from (the collections are a function of the records), so when it is unchanged they are."""
+    h = hashlib.sha1(common.encode())
+    for item in archive.articles:
+        h.update(digests.record(item.article) + item.slug.encode() + b"\0")
+    return h.hexdigest()

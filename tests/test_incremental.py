@@ -1,0 +1,382 @@
+"""Incremental builds: a rebuild does only what its changes require, and stays atomic.
+
+Most projects here hold hand-written records (no seeds), so no test needs spaCy except the one
+that checks a no-change rebuild does not import it.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newsgen.cache import MANIFEST, RecordCache
+from newsgen.progress import Progress, reporter
+from newsgen.project import build_project
+from newsgen.records import Article, Paragraph, Person
+from newsgen.store import dumps
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def no_search(monkeypatch):
+    monkeypatch.setenv("NEWSGEN_PAGEFIND", "")  # empty: search off, unless a test sets a binary
+
+
+def record(slug: str, title: str, people: list[str], published: str, text: str = "") -> Article:
+    text = text or f"{title}. " + " ".join(f"{name} s'est exprimé." for name in people)
+    return Article(slug=slug, title=title, published=published,
+                   people=[Person(name.lower().replace(" ", "-"), name) for name in people],
+                   body=[Paragraph(text, 0, len(text))])
+
+
+def write(root: Path, article: Article) -> None:
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "articles" / f"{article.slug}.md").write_text(dumps(article), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    write(root, record("alpha", "Alpha", ["Anne Martin"], "2024-01-01"))
+    write(root, record("beta", "Beta", ["Anne Martin", "Paul Durand"], "2024-01-02"))
+    write(root, record("gamma", "Gamma", ["Marc Petit"], "2024-01-03"))
+    report = build_project(root)
+    assert not report.errors, report.errors
+    return root
+
+
+def tree(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under root: (inode, mtime_ns, size); a rewritten file gets a new inode."""
+    out = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            info = path.stat()
+            out[path.relative_to(root).as_posix()] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    return out
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def rewritten(before: dict, after: dict) -> set[str]:
+    return {k for k in after if before.get(k) != after[k]}
+
+
+def page(name: str) -> str:
+    return f"{name}/index.html"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_no_change_rebuild_writes_nothing(project: Path) -> None:
+    before = tree(project)
+    time.sleep(0.01)
+    report = build_project(project)
+    assert tree(project) == before  # not build/, not articles/, not registry/, not the cache
+    assert report.articles == 3 and report.pages > 0 and not report.errors
+
+
+def test_no_change_rebuild_imports_neither_spacy_nor_jinja(tmp_path: Path) -> None:
+    """With a seed extracted once, a rebuild with no change must not load the extraction or
+    rendering stack (the fast path reads stats and replays the last report)."""
+    root = tmp_path / "proj"
+    (root / "seeds").mkdir(parents=True)
+    for name in ("000_b0d509a69cf94379.txt", "000_b0d509a69cf94379.yaml"):
+        shutil.copy(FIXTURES / name, root / "seeds" / name)
+    first = build_project(root)
+    assert first.extracted == 1 and not first.errors
+    code = ("import sys\nfrom pathlib import Path\nfrom newsgen.project import build_project\n"
+            f"r = build_project(Path({str(root)!r}))\n"
+            "print(r.extracted, r.articles, r.pages)\n"
+            "print(sorted(m for m in ('spacy', 'jinja2', 'markdown') if m in sys.modules))\n")
+    before = tree(root)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "NEWSGEN_PAGEFIND": ""})
+    counts, modules = done.stdout.splitlines()
+    assert counts == f"0 1 {first.pages}"
+    assert modules == "[]"
+    assert tree(root) == before
+
+
+def test_editing_one_article_rewrites_its_pages_only(project: Path) -> None:
+    build = project / "build"
+    before = tree(build)
+    write(project, record("alpha", "Alpha corrigé", ["Anne Martin"], "2024-01-01"))
+    build_project(project)
+    changed = rewritten(before, tree(build))
+    assert page("articles/alpha") in changed
+    assert page("people/anne-martin") in changed  # lists the article by its title
+    assert "articles/index.html" in changed and "index.html" in changed
+    assert page("articles/beta") not in changed  # shares a person, not shown: untouched
+    assert page("articles/gamma") not in changed
+    assert page("people/marc-petit") not in changed and page("people/paul-durand") not in changed
+    assert "Alpha corrigé" in (build / page("articles/alpha")).read_text(encoding="utf-8")
+
+
+def test_a_new_article_about_someone_does_not_rewrite_their_other_articles(project: Path) -> None:
+    build = project / "build"
+    before = tree(build)
+    write(project, record("delta", "Delta", ["Marc Petit"], "2024-01-04"))
+    build_project(project)
+    changed = rewritten(before, tree(build))
+    assert {page("articles/delta"), page("people/marc-petit")} <= changed
+    assert "people/index.html" in changed  # the index prints each person's number of articles
+    assert page("articles/gamma") not in changed  # Marc Petit's other article
+
+
+def test_deleting_an_article_removes_its_page(project: Path) -> None:
+    (project / "articles" / "gamma.md").unlink()
+    report = build_project(project)
+    build = project / "build"
+    assert not (build / page("articles/gamma")).exists()
+    assert not (build / "people/marc-petit").exists()  # nobody mentions him any more
+    manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    assert page("articles/gamma") not in manifest["files"]
+    assert report.articles == 2
+
+
+def test_foreign_file_survives_with_one_warning(project: Path) -> None:
+    build = project / "build"
+    (build / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    (build / "verify").mkdir()
+    (build / "verify" / "google123.html").write_text("ok", encoding="utf-8")
+    write(project, record("alpha", "Alpha 2", ["Anne Martin"], "2024-01-01"))
+    report = build_project(project)
+    assert (build / "CNAME").read_text(encoding="utf-8") == "archive.example.org\n"
+    assert (build / "verify" / "google123.html").read_text(encoding="utf-8") == "ok"
+    warned = [w for w in report.warnings if "CNAME" in w]
+    assert len(warned) == 1 and "verify/google123.html" in warned[0]
+    write(project, record("alpha", "Alpha 3", ["Anne Martin"], "2024-01-01"))
+    again = build_project(project)
+    assert (build / "CNAME").is_file()
+    assert not [w for w in again.warnings if "CNAME" in w]  # said once
+
+
+@pytest.mark.parametrize("with_spare", [False, True])
+def test_interrupted_build_leaves_previous_build_byte_identical(project: Path, monkeypatch, with_spare) -> None:
+    import newsgen.site.build as site_build
+
+    if with_spare:  # a second build keeps the first as the spare copy the third one updates
+        write(project, record("delta", "Delta", ["Marc Petit"], "2024-01-04"))
+        build_project(project)
+        assert list((project / ".newsgen-cache").glob("spare-*"))
+    build = project / "build"
+    before = contents(build)
+    before_stat = tree(build)
+    real = site_build.render_page
+    calls = {"n": 0}
+
+    def exploding(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # like Ctrl-C in the middle of the render
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(site_build, "render_page", exploding)
+    for name in ("alpha", "beta", "gamma"):
+        write(project, record(name, name.title() + " modifié", ["Anne Martin"], "2024-02-01"))
+    with pytest.raises(KeyboardInterrupt):
+        build_project(project, jobs=1)
+    assert contents(build) == before and tree(build) == before_stat
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".build")) == []
+    monkeypatch.setattr(site_build, "render_page", real)
+    report = build_project(project)  # and the next build catches up
+    assert not report.errors
+    assert "Alpha modifié" in (build / page("articles/alpha")).read_text(encoding="utf-8")
+
+
+def test_unchanged_pages_are_hard_links_of_the_previous_build(project: Path) -> None:
+    """The previous build is never written through: a page carried over keeps its inode, a
+    rewritten one gets a new file."""
+    build = project / "build"
+    beta = (build / page("articles/beta")).stat()
+    old_alpha = (build / page("articles/alpha")).stat()
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    build_project(project)
+    assert (build / page("articles/beta")).stat().st_ino == beta.st_ino
+    assert (build / page("articles/alpha")).stat().st_ino != old_alpha.st_ino
+
+
+def test_incremental_builds_equal_a_full_build(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """After a series of edits, each built incrementally (through the spare copy from the
+    second build on), build/ holds exactly what a build from scratch writes."""
+    import newsgen.site.build as site_build
+
+    updates = []
+    real = site_build._update_spare
+    monkeypatch.setattr(site_build, "_update_spare", lambda *a: updates.append(1) or real(*a))
+    build = project / "build"
+    (build / "CNAME").write_text("x\n", encoding="utf-8")
+    steps = [
+        lambda: write(project, record("alpha", "Alpha 2", ["Anne Martin"], "2024-01-01")),
+        lambda: (project / "articles" / "beta.md").unlink(),
+        lambda: write(project, record("delta", "Delta", ["Paul Durand", "Marc Petit"], "2024-01-05")),
+        lambda: write(project, record("alpha", "Alpha 3", ["Marc Petit"], "2024-01-01")),
+        lambda: (build / "CNAME").unlink(),
+        lambda: write(project, record("beta", "Beta revient", ["Anne Martin"], "2024-01-02")),
+    ]
+    for step in steps:
+        step()
+        assert not build_project(project).errors
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        build_project(project, out=fresh, full=True)
+        ours = {k: v for k, v in contents(build).items() if k not in (MANIFEST, "CNAME")}
+        assert ours == {k: v for k, v in contents(fresh).items() if k != MANIFEST}
+    assert not (build / "CNAME").exists()
+    assert len(updates) >= 4  # the spare copy was updated, not rebuilt
+
+
+def test_record_cache_returns_fresh_data_after_an_edit(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write(root, record("alpha", "Alpha", ["Anne Martin"], "2024-01-01"))
+    paths = sorted((root / "articles").glob("*.md"))
+    cache = RecordCache.open(root / ".newsgen-cache")
+    assert [a.title for _, a in cache.load_all(paths, [])] == ["Alpha"]
+    cache.save()
+    write(root, record("alpha", "Omega", ["Anne Martin"], "2024-01-01"))  # same size, new mtime
+    reopened = RecordCache.open(root / ".newsgen-cache")
+    assert [a.title for _, a in reopened.load_all(paths, [])] == ["Omega"]
+    assert reopened.dirty
+
+
+def test_record_cache_is_used(tmp_path: Path, monkeypatch) -> None:
+    """A rebuild after one edit parses one file, not the archive."""
+    import newsgen.cache as cache_module
+
+    root = tmp_path / "proj"
+    for i in range(5):
+        write(root, record(f"a{i}", f"Article {i}", ["Anne Martin"], f"2024-01-0{i + 1}"))
+    build_project(root)
+    parsed: list[str] = []
+    real = cache_module.parse
+    monkeypatch.setattr(cache_module, "parse", lambda path: parsed.append(path.name) or real(path))
+    write(root, record("a3", "Article 3 modifié", ["Anne Martin"], "2024-01-04"))
+    build_project(root, jobs=1)
+    assert parsed == ["a3.md"]
+
+
+def test_template_change_rerenders_only_the_pages_using_it(project: Path) -> None:
+    build = project / "build"
+    before = tree(build)
+    (project / "templates").mkdir()
+    source = (Path(__file__).parents[1] / "newsgen/site/theme/templates/person.html").read_text(encoding="utf-8")
+    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=p>"), encoding="utf-8")
+    build_project(project)
+    changed = rewritten(before, tree(build))
+    assert changed == {page("people/anne-martin"), page("people/paul-durand"), page("people/marc-petit"),
+                       MANIFEST}
+
+
+def test_pagefind_runs_only_when_an_indexed_page_changes(project: Path, tmp_path: Path, monkeypatch) -> None:
+    log = tmp_path / "runs.log"
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\n"
+                    f"echo run >> {log}\n"
+                    'while [ "$1" != "--site" ]; do shift; done\n'
+                    'mkdir -p "$2/pagefind" && wc -l < ' + str(log) + ' > "$2/pagefind/pagefind-ui.js"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("NEWSGEN_PAGEFIND", str(fake))
+
+    def runs() -> int:
+        return len(log.read_text().splitlines()) if log.exists() else 0
+
+    build_project(project)
+    assert runs() == 1 and (project / "build/pagefind/pagefind-ui.js").is_file()
+    (project / "templates").mkdir()
+    source = (Path(__file__).parents[1] / "newsgen/site/theme/templates/person.html").read_text(encoding="utf-8")
+    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=p>"), encoding="utf-8")
+    build_project(project)
+    assert runs() == 1  # person pages are not indexed
+    assert (project / "build/pagefind/pagefind-ui.js").is_file()  # the bundle is carried over
+    write(project, record("alpha", "Alpha ter", ["Anne Martin"], "2024-01-01"))
+    build_project(project)
+    assert runs() == 2
+    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=q>"), encoding="utf-8")
+    build_project(project)  # through the spare copy, whose bundle is the first one: replaced
+    assert runs() == 2
+    assert (project / "build/pagefind/pagefind-ui.js").read_text().strip() == "2"  # the latest bundle
+
+
+def test_page_hashes_do_not_depend_on_the_process(project: Path) -> None:
+    """Hashes are compared across runs: set order or object identity must not leak into them."""
+    code = ("import sys, gc\nfrom pathlib import Path\n"
+            "from newsgen.project import load_articles, _resolve, BuildReport\n"
+            "from newsgen.store import Store\nfrom newsgen.config import SiteConfig\n"
+            "from newsgen.site.collections import build_archive\n"
+            "from newsgen.site.pages import plan_site, page_hashes\n"
+            f"root = Path({str(project)!r})\nr = BuildReport()\n"
+            "arts = _resolve(root, load_articles(Store(root / 'articles'), r), r)\n"
+            "if sys.argv[1] == 'reversed': arts.reverse()\n"
+            "pages = plan_site(build_archive(arts), SiteConfig())\n"
+            "print('\\n'.join(page_hashes(pages, {})))\n")
+    outputs = []
+    for seed, order in (("1", "forward"), ("2", "reversed")):
+        done = subprocess.run([sys.executable, "-c", code, order], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 5
+
+
+def test_full_rebuild_renders_everything_and_keeps_foreign_files(project: Path) -> None:
+    build = project / "build"
+    (build / "CNAME").write_text("x\n", encoding="utf-8")
+    before = tree(build)
+    build_project(project, full=True)
+    after = tree(build)
+    assert all(after[k][0] != before[k][0] for k in before if k != "CNAME")  # all rewritten
+    assert after["CNAME"] == before["CNAME"]
+
+
+def test_progress_lines() -> None:
+    log = io.StringIO()
+    progress = Progress("rendering pages", 3, mode="log", stream=log)
+    for _ in range(3):
+        progress.advance()
+    progress.finish()
+    assert log.getvalue().startswith("rendering pages 3/3 in ") and "\r" not in log.getvalue()
+    tty = io.StringIO()
+    live = Progress("extracting", 10, mode="tty", stream=tty)
+    live._shown = 0.0  # show on the next advance
+    live.advance(4)
+    live.finish()
+    assert tty.getvalue().startswith("\rextracting 4/10") and tty.getvalue().endswith("\n")
+    quiet = io.StringIO()
+    silent = reporter(quiet=True, stream=quiet).task("x", 2)
+    silent.advance(2)
+    silent.finish()
+    assert quiet.getvalue() == ""
+    assert reporter(stream=io.StringIO()).mode == "log"  # not a terminal: plain lines
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: Un titre\npublished: 2024-09-14\npeople:\n- id: a\n  name: Anne\n---\n\nPremier.\n\nSecond.\n",
+    "---\ntitle: 'Deux : points'\nbody_offsets:\n- [0, 8]\n---\n\nPremier.\n",
+    "---\n---\n\nSans front matter utile.\n",
+    "Pas de front matter du tout.\n",
+    "---\ntitle: [non fermé\n---\n\nCorps.\n",
+    "---\n- une\n- liste\n---\n\nCorps.\n",
+    "---\npeople: 3\n---\n\nCorps.\n",
+])
+def test_cached_parse_is_the_stores(text: str, tmp_path: Path) -> None:
+    """cache.loads (C YAML parser) must give what store.loads gives, errors included."""
+    from newsgen.cache import loads as fast
+    from newsgen.store import StoreError, loads as slow
+
+    def outcome(load):
+        try:
+            return load(text, tmp_path / "x.md")
+        except StoreError as err:
+            return str(err)
+
+    assert outcome(fast) == outcome(slow)
