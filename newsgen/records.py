@@ -93,6 +93,7 @@ class Event:
     participants: list[str] = field(default_factory=list)
     main: bool = False
     evidence: list[Span] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # ids of archive events linked to this one
 
 
 @dataclass

@@ -355,10 +355,11 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path) -> None:
 def test_rebuild_replaces_the_old_site(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build_site(site_archive(), out, config=SiteConfig())
-    (out / "stale.html").write_text("<p>stale</p>", encoding="utf-8")
-    build_site(site_archive()[:1], out, config=SiteConfig())
-    assert not (out / "stale.html").exists()
-    assert not (out / "people/volodymyr-zelensky").exists()
+    (out / "CNAME").write_text("archive.example.org", encoding="utf-8")  # not newsgen's: kept, said
+    warnings = build_site(site_archive()[:1], out, config=SiteConfig())
+    assert (out / "CNAME").read_text(encoding="utf-8") == "archive.example.org"
+    assert any("CNAME" in w for w in warnings)
+    assert not (out / "people/volodymyr-zelensky").exists()  # newsgen's page, no longer planned
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 
 
@@ -459,3 +460,35 @@ def test_config_errors_name_file_and_problem(tmp_path: Path, text: str, message:
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_related_events_link_both_ways(tmp_path: Path) -> None:
+    summit = Event("sommet-2024-06", "Sommet à Pyongyang", "summit", "2024-06", related=["visite-2024-09-13"])
+    visit = Event("visite-2024-09-13", "Visite à Pyongyang", "visit", "2024-09-13", main=True,
+                  related=["sommet-2024-06"])
+    art = Article(slug="a", title="A", published="2024-09-14", body=site_paragraphs("Un texte."),
+                  events=[visit, summit])
+    build_site([art], tmp_path / "out", config=SiteConfig())
+    visit_page = site_read(tmp_path / "out", "events/visite-2024-09-13/index.html")
+    summit_page = site_read(tmp_path / "out", "events/sommet-2024-06/index.html")
+    assert 'href="../sommet-2024-06/index.html"' in visit_page
+    assert 'href="../visite-2024-09-13/index.html"' in summit_page
+
+
+def test_hand_written_markdown_is_rendered_and_sanitised(tmp_path: Path) -> None:
+    body = [Paragraph("Un texte **important** avec [un lien](https://exemple.fr) "
+                      "et [un piège](javascript:alert(1)).", 0, 0),
+            Paragraph("<script>alert(2)</script><img src=x onerror=alert(3)>\n\n- un\n- deux", 0, 0)]
+    art = Article(slug="main", title="Écrit à la main", body=body)
+    build_site([art], tmp_path / "out", config=SiteConfig())
+    page = site_read(tmp_path / "out", "articles/main/index.html")
+    assert "<strong>important</strong>" in page
+    assert '<a href="https://exemple.fr" rel="noopener nofollow">un lien</a>' in page
+    assert "href=\"javascript:" not in page and "<script>alert" not in page and "<img" not in page
+    assert "<li>un</li>" in page
+
+
+def test_extracted_text_is_never_read_as_markdown(tmp_path: Path) -> None:
+    art = Article(slug="x", title="X", source_file="seeds/x.txt", body=[Paragraph("Un **mot** ici.", 0, 15)])
+    build_site([art], tmp_path / "out", config=SiteConfig())
+    assert "Un **mot** ici." in site_read(tmp_path / "out", "articles/x/index.html")

@@ -698,7 +698,8 @@ def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: l
             continue
         seen.add(entry.id)
         events.append(replace(e, id=entry.id, name=entry.name, kind=entry.kind or e.kind,
-                              date=str(entry.date) if entry.date else e.date, place=entry.place or e.place))
+                              date=str(entry.date) if entry.date else e.date, place=entry.place or e.place,
+                              related=list(entry.related)))
     return replace(article, events=events)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsgen.records import Article, Claim, Paragraph
+from newsgen.site.markdown import render_markdown
 
 KINDS = ("statement", "accusation", "denial")
 
@@ -20,6 +21,7 @@ class Segment:
     text: str
     claims: tuple[int, ...] = ()
     kind: str = "statement"
+    html: str | None = None  # a hand-written paragraph's Markdown, sanitised (see markdown.py)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ def build_body(article: Article) -> Body:
         index, start, end = where
         marks.setdefault(index, []).append((start, end, number, claim_kind(claim.kind)))
         anchored.add(number)
+    handwritten = article.source_file is None
     return Body(
-        paragraphs=[_segments(p.text, marks.get(i, [])) for i, p in enumerate(paragraphs)],
+        paragraphs=[[Segment(p.text, html=render_markdown(p.text))] if handwritten and i not in marks
+                    else _segments(p.text, marks.get(i, [])) for i, p in enumerate(paragraphs)],
         anchored=frozenset(anchored),
         warnings=warnings,
     )

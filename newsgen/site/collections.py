@@ -437,6 +437,7 @@ def build_archive(articles: list[Article]) -> Archive:
                     owner.claims.append(ref)
                     _add(owner, collection.spec.claim_relations(ref, owner))
 
+    _link_related_events(collections["event"], items)
     for collection in collections.values():
         collection.choose_names()
     for collection in collections.values():
@@ -444,6 +445,18 @@ def build_archive(articles: list[Article]) -> Archive:
     warnings.extend(_allocate_article_slugs(items))
     items.sort(key=newest_first)
     return Archive(items, collections["person"], collections["source"], collections["event"], warnings)
+
+
+def _link_related_events(events: Collection, items: list[ArticleItem]) -> None:
+    """Related events (the summit and the visit that implements it) link to each other's pages."""
+    for item in items:
+        for event in item.article.events:
+            entry = events.get(event.id)
+            for other_id in event.related:
+                other = events.get(other_id)
+                if entry is not None and other is not None and other is not entry:
+                    _add(entry, [("related_events", Link(other.name, other))])
+                    _add(other, [("related_events", Link(entry.name, entry))])
 
 
 def _global_names(collections: list[Collection]) -> dict[str, Entry | None]:
