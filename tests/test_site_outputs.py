@@ -356,3 +356,18 @@ def test_failing_pagefind_keeps_the_previous_build(tmp_path: Path, monkeypatch) 
 
 def test_outputs_keep_the_site_link_clean(plain: Path, hosted: Path) -> None:
     assert check_links(plain) == [] and check_links(hosted) == []
+
+
+def test_every_feed_parses_with_a_feed_reader(hosted: Path) -> None:
+    """What a reader's feed client sees: a well-formed Atom feed with titled, linked entries."""
+    import feedparser
+
+    feeds = sorted(hosted.rglob("feed.xml"))
+    assert len(feeds) > 3
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+        assert parsed.feed.title and parsed.entries
+        for entry in parsed.entries:
+            assert entry.title and entry.link.startswith("https://")
