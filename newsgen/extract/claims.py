@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgen.extract.context import Context
+from newsgen.extract.context import Context, doc_text
 from newsgen.records import Claim, Person, Source
 from newsgen.resolve.names import fold, lone_word_match, same_person_names
 
@@ -224,7 +224,7 @@ def _may_start(tok: Token, quotes: list[tuple[int, int]]) -> bool:
     k = tok.i - 1
     while k >= 0 and doc[k].is_space:
         k -= 1
-    if k >= 0 and "\n" not in doc.text[doc[k].idx:tok.idx] and doc[k].text[-1:] not in ".!?…:;»”\"|)":
+    if k >= 0 and "\n" not in doc_text(doc)[doc[k].idx:tok.idx] and doc[k].text[-1:] not in ".!?…:;»”\"|)":
         return False  # "Xinhua a cité | Wang Yi affirmant ...": no sentence ends without punctuation
     return True
 
@@ -462,7 +462,7 @@ def np_text(toks: list[Token]) -> str:
     if opened and not any(t.text == ")" for t in toks[opened[-1]:]):
         return np_text(toks[:opened[-1]])
     doc = toks[0].doc
-    return doc.text[toks[0].idx: toks[-1].idx + len(toks[-1].text)].strip()
+    return doc_text(doc)[toks[0].idx: toks[-1].idx + len(toks[-1].text)].strip()
 
 
 # --- frames: what is said, by which noun phrase, through which --------------------------------
@@ -484,10 +484,19 @@ class Frame:
 
 
 def reporting_frames(ctx: Context, units: list[Unit] | None = None) -> list[Frame]:
-    """Every act of saying in the body, with the noun phrases that speak and relay it."""
+    """Every act of saying in the body, with the noun phrases that speak and relay it.
+
+    Sources and claims both read them: the body's frames are found once per doc.
+    """
+    if units is None:
+        cached = ctx.doc.user_data.get("newsgen_frames")
+        if cached is not None:
+            return list(cached)
     frames: list[Frame] = []
     for unit in units if units is not None else body_units(ctx):
         frames.extend(_unit_frames(ctx.doc, unit))
+    if units is None:
+        ctx.doc.user_data["newsgen_frames"] = tuple(frames)
     return frames
 
 
@@ -498,7 +507,7 @@ def reporting_agents(ctx: Context) -> list[tuple[Token, Unit]]:
     """
     out: list[tuple[Token, Unit]] = []
     units = body_units(ctx)
-    for f in reporting_frames(ctx, units):
+    for f in reporting_frames(ctx):
         for t in (f.speaker, f.via):
             if t is not None:
                 out.append((t, f.unit))
@@ -805,7 +814,7 @@ def _content(doc: Doc, a: int, b: int, unit: Unit) -> tuple[int, int] | None:
     for q0, q1 in unit.quotes:
         if q0 < end < q1 and start <= q0:
             end = q1  # "une «alliance brun-vert-rouge»": a quote is not cut in the middle
-        if q0 < start < q1 and end >= q1 and not doc.text[q0 + 1:start].strip():
+        if q0 < start < q1 and end >= q1 and not doc_text(doc)[q0 + 1:start].strip():
             start = q0  # "a dénoncé « l'ingérence » de Tokyo": keep the opening mark
     return start, end
 
@@ -958,7 +967,7 @@ def _before_incise(verb: Token, lo: int, unit: Unit) -> tuple[int, int] | None:
     if i >= unit.start and doc[i].text in _CLOSERS:
         for q in unit.quotes:
             # the quote is the whole clause: « ... », a-t-il dit
-            before = doc.text[unit.char_start:q[0]].rstrip()
+            before = doc_text(doc)[unit.char_start:q[0]].rstrip()
             if q[1] == doc[i].idx + 1 and (not before.strip(" -–—") or before[-1] in ".!?:;…"):
                 return _inner(q)
     if i < unit.start:
@@ -1575,7 +1584,7 @@ class Resolver:
             return None
         comma = doc[a - 1].idx
         for s0, s1, p in self.person_spans:
-            if s1 <= comma and not doc.text[s1:comma].strip():
+            if s1 <= comma and not doc_text(doc)[s1:comma].strip():
                 return p
         return None
 

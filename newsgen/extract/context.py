@@ -19,3 +19,11 @@ class Context:
 
     def in_caption(self, start: int) -> bool:
         return any(c.start <= start < c.end for c in self.layout.captions)
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per doc: spaCy rebuilds the whole string on every access."""
+    text = doc.user_data.get("newsgen_text")
+    if text is None:
+        text = doc.user_data["newsgen_text"] = doc.text
+    return text

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from newsgen.extract.claims import (DESCRIPTOR_NOUNS, MEDIA_NOUNS, ROLE_NOUNS, Unit, body_units, np_text,
                                     np_tokens, reporting_agents)
-from newsgen.extract.context import Context
+from newsgen.extract.context import Context, doc_text
 from newsgen.records import Source, Span
 from newsgen.resolve.names import PARTICLES, fold, make_id
 
@@ -155,7 +155,7 @@ def _proper_part(head: Token, core: list[Token]) -> str:
     if not proper:
         return ""
     doc = head.doc
-    return doc.text[proper[0].idx: core[-1].idx + len(core[-1].text)].strip()
+    return doc_text(doc)[proper[0].idx: core[-1].idx + len(core[-1].text)].strip()
 
 
 def _qualified(head: Token, core: list[Token]) -> bool:
