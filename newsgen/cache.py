@@ -55,46 +55,10 @@ Stat = tuple[int, int]  # (mtime_ns, size)
 
 
 def loads(text: str, path: Path | str) -> Article:
-    """`store.loads` with the C YAML parser when PyYAML has one (5-6x faster).
-
-    Anything the fast path does not parse cleanly goes through `store.loads` itself, so error
-    messages (file and line) are the store's.
-    """
+    """An article file's record: the store's own parser (libyaml's safe loader when present)."""
     from newsgen import store
 
-    match = store._FENCE.match(text)
-    if match is None or _LOADER is yaml.SafeLoader:
-        return store.loads(text, path)
-    try:
-        data = yaml.load(match.group(1), Loader=_LOADER) or {}
-    except yaml.YAMLError:
-        return store.loads(text, path)
-    if not isinstance(data, dict):
-        return store.loads(text, path)
-    return _record(data, text[match.end():], path)
-
-
-def _record(data: dict[str, Any], body: str, path: Path | str) -> Article:
-    """The second half of `store.loads` (front matter data + body -> Article), kept identical.
-
-    Lead: once store.py parses with the C loader itself, this module can call `store.loads`.
-    """
-    from newsgen.store import StoreError, paragraphs_of
-
-    data = dict(data)
-    offsets = data.pop("body_offsets", None)
-    data.setdefault("slug", Path(str(path)).stem)
-    data.setdefault("title", data["slug"])
-    try:
-        article = Article.from_dict(data)
-    except (TypeError, ValueError) as err:
-        raise StoreError(f"{path}: front matter does not fit an article record ({err})") from None
-    article.body = paragraphs_of(body, offsets)
-    for key in ("published", "date"):  # YAML reads 2024-09-14 as a date; the record keeps text
-        value = getattr(article, key)
-        if value is not None and not isinstance(value, str):
-            setattr(article, key, str(value))
-    return article
+    return store.loads(text, path)
 
 
 def parse(path: Path) -> Article:

@@ -21,6 +21,8 @@ import yaml
 from newsgen.records import Article, Paragraph
 
 MACHINE_DIR = ".machine"
+# libyaml's safe loader when installed: same safety, an archive of thousands loads many times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MISSING = object()
 _FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
 
@@ -60,7 +62,7 @@ def split_front_matter(text: str, path: Path | str = "<text>") -> tuple[dict[str
     if not m:
         return {}, text
     try:
-        data = yaml.safe_load(m.group(1)) or {}
+        data = yaml.load(m.group(1), Loader=_LOADER) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 2}" if mark else ""
