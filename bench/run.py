@@ -296,6 +296,8 @@ def table(results: dict) -> str:
                          f"{ex['1']['run'] / ex['2']['run']:.2f}× | — | — | — | — |")
             lines.append(f"| {size} | spaCy import + model load | {seconds(ex['spacy']['import'] + ex['spacy']['load'])} "
                          "| — | — | — | — |")
+            lines.append(f"| {size} | CPU used by other processes during extraction (spaCy; 1; 2 workers) | "
+                         + "; ".join(f"{ex[m]['others_cpu']:.0f} s" for m in ("spacy", "1", "2")) + " | — | — | — | — |")
 
         def row(label: str, key_ng: str | None, key_other: str | None) -> None:
             a = ng[key_ng]["wall"] if ng and key_ng else None
@@ -313,6 +315,9 @@ def table(results: dict) -> str:
             mem[0] = max(mem[0] or 0, *(ex[m]["rss_mb"] for m in ("1", "2")))
         lines.append(f"| {size} | peak memory (MB) | " + " | ".join(f"{m:.0f}" if m else "—" for m in mem)
                      + f" | {ratio(mem[0], mem[1])} | {ratio(mem[0], mem[2])} |")
+        busy = [t["cold"]["others_cpu"] if t else None for t in (ng, hu, pe)]
+        lines.append(f"| {size} | CPU used by other processes during the cold render | " + " | ".join(
+            "—" if b is None else f"{b:.1f} s" for b in busy) + " | — | — |")
         lines.append(f"| {size} | HTML pages written | " + " | ".join(
             str(t["pages"]) if t else "—" for t in (ng, hu, pe)) + " | — | — |")
     return "\n".join(lines)
