@@ -54,22 +54,11 @@ Stat = tuple[int, int]  # (mtime_ns, size)
 # ---------------------------------------------------------------- records
 
 
-def loads(text: str, path: Path | str) -> Article:
-    """An article file's record: the store's own parser (libyaml's safe loader when present)."""
-    from newsgen import store
-
-    return store.loads(text, path)
-
-
 def parse(path: Path) -> Article:
-    """One article file, parsed (raises StoreError as Store.load does)."""
-    from newsgen.store import StoreError
+    """One article file, parsed by the store (raises StoreError naming the file)."""
+    from newsgen.store import load
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise StoreError(f"{path}: cannot read ({err})") from None
-    return loads(text, path)
+    return load(path)
 
 
 def _parse_many(paths: list[Path]) -> list[Article | str]:

@@ -102,6 +102,15 @@ def loads(text: str, path: Path | str = "<text>") -> Article:
     return article
 
 
+def load(path: Path) -> Article:
+    """One article file as a record; every problem is a StoreError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise StoreError(f"{path}: cannot read ({err})") from None
+    return loads(text, path)
+
+
 # ---------------------------------------------------------------- the archive folder
 
 @dataclass
@@ -138,11 +147,7 @@ class Store:
         return sorted(p for p in self.root.glob("*.md") if not p.name.startswith("."))
 
     def load(self, path: Path) -> Article:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
-            raise StoreError(f"{path}: cannot read ({err})") from None
-        return loads(text, path)
+        return load(path)
 
     def slugs_by_source(self) -> dict[str, str]:
         """Which article file each seed already has, so its URL never changes."""
