@@ -58,12 +58,13 @@ def extract_all(raws: Iterable[RawArticle], workers: int = 1, batch_size: int = 
     rather than spaCy docs (large), so the parent never holds more than a few batches.
     """
     raws = list(raws)
-    if workers <= 1 or len(raws) < 2 * batch_size:
-        yield from _extract_batch(raws)
+    batches = [raws[i:i + batch_size] for i in range(0, len(raws), batch_size)]
+    if workers <= 1 or len(batches) < 2:
+        for batch in batches:  # one batch at a time: spaCy never holds the whole archive
+            yield from _extract_batch(batch)
         return
     import multiprocessing as mp
 
-    batches = [raws[i:i + batch_size] for i in range(0, len(raws), batch_size)]
     if hasattr(os, "fork"):  # load once here; forked workers share the model's memory
         load_nlp()
         context = mp.get_context("fork")
