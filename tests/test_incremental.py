@@ -121,6 +121,9 @@ def test_editing_one_article_rewrites_its_pages_only(project: Path) -> None:
     assert page("articles/gamma") not in changed
     assert page("people/marc-petit") not in changed and page("people/paul-durand") not in changed
     assert "Alpha corrigé" in (build / page("articles/alpha")).read_text(encoding="utf-8")
+    feeds = {p for p in changed if p.endswith("feed.xml")}
+    assert feeds == {"feed.xml", "people/anne-martin/feed.xml"}  # the feeds listing the article
+    assert "Alpha corrigé" in (build / "people/anne-martin/feed.xml").read_text(encoding="utf-8")
 
 
 def test_a_new_article_about_someone_does_not_rewrite_their_other_articles(project: Path) -> None:

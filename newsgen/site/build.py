@@ -48,7 +48,7 @@ from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
 from newsgen.site.data import plan_data
-from newsgen.site.feeds import plan_feeds
+from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
 from newsgen.site.render import THEME_PACKAGE, make_environment, render_page
 from newsgen.site.search import BUNDLE_FOLDER, MISSING, SearchIndexError, find_pagefind, index_site
@@ -74,8 +74,8 @@ class Manifest:
     indexed: set[str] = field(default_factory=set)
     search: bool = False
     kept: set[str] = field(default_factory=set)
-    archive: str = ""  # hash of the records the feeds and data export were made from
-    generated: list[str] = field(default_factory=list)  # their paths
+    archive: str = ""  # hash of the records the data export was made from
+    generated: list[str] = field(default_factory=list)  # its paths
     bundle: str = ""  # what the search bundle was made from (the indexed pages' hashes)
 
     def dumps(self) -> bytes:
@@ -166,20 +166,23 @@ def render_site(
     old = Manifest.read(out_dir) or Manifest()
     known = {} if full else old.files  # full: as if nothing were built yet
     new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
+    feeds = plan_feeds(archive, config)
+    hashes += feed_hashes(feeds, digests, common)
     files = [*sitemap, *static_files(templates_dir)]
     if new.archive == old.archive and not full and all(p in old.files for p in old.generated):
-        new.generated = old.generated  # same records: same feeds and data, kept from the last build
+        new.generated = old.generated  # same records: same data export, kept from the last build
         new.files.update((p, old.files[p]) for p in old.generated)
     else:
-        generated = [*plan_feeds(archive, config), *plan_data(archive)]
+        generated = plan_data(archive)
         new.generated = [f.path for f in generated]
         files += generated
-    _check_paths([*pages, *files])
-    new.files.update((p.path, h) for p, h in zip(pages, hashes))
+    outputs: list[Page | Feed] = [*pages, *feeds]
+    _check_paths([*outputs, *files])
+    new.files.update((p.path, h) for p, h in zip(outputs, hashes))
     new.files.update((f.path, hashlib.sha1(f.data).hexdigest()) for f in files)
     existing, links = _walk(out_dir) if out_dir.is_dir() else (set(), {})
     on_disk = existing | set(links)
-    todo = [p for p, h in zip(pages, hashes) if known.get(p.path) != h or p.path not in on_disk]
+    todo = [p for p, h in zip(outputs, hashes) if known.get(p.path) != h or p.path not in on_disk]
     changed = [f for f in files if known.get(f.path) != new.files[f.path] or f.path not in on_disk]
     result.removed = sorted(p for p in old.files.keys() - new.files.keys() if p in on_disk)
 
@@ -208,8 +211,8 @@ def render_site(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        rendered = {p.path for p in todo}
-        written = {f.path for f in changed}
+        rendered = {p.path for p in todo if isinstance(p, Page)}
+        written = {f.path for f in changed} | {p.path for p in todo if isinstance(p, Feed)}
         base = _spare_manifest(spare, tmp) if spare is not None and not full and old.files else None
         tree = _Folders(tmp)
         if base is not None:  # the build before last: bring it up to date
@@ -375,6 +378,18 @@ def template_salts(env: Environment, names: Iterable[str]) -> dict[str, str]:
     return salts
 
 
+def feed_hashes(feeds: list[Feed], digests: Digests, common: str) -> list[str]:
+    """A hash of each feed's inputs: its articles as they are published (`Digests.item`), its
+    title and links, and `common`; a new article re-renders only the feeds that list it."""
+    out = []
+    for feed in feeds:
+        h = hashlib.sha1(f"{feed.inputs()!r}\0{common}".encode())
+        for item in feed.items:
+            h.update(digests.item(item))
+        out.append(h.hexdigest())
+    return out
+
+
 def common_salt(config: SiteConfig, search: bool) -> str:
     """What every page depends on besides its own inputs: settings and the site code (filters,
     structured data...), so an upgrade of newsgen re-renders everything."""
@@ -422,31 +437,37 @@ class _Folders:
 
 
 # Set in the parent just before forking render workers, which inherit it.
-_WORK: tuple[Environment, list[Page], SiteConfig, bool, _Folders] | None = None
+_WORK: tuple[Environment, list[Page | Feed], SiteConfig, bool, _Folders] | None = None
+
+
+def _render(env: Environment, output: Page | Feed, config: SiteConfig, search: bool) -> bytes:
+    if isinstance(output, Feed):
+        return render_feed(output, config)
+    return render_page(env, _complete(output), config, search=search).encode("utf-8")
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[str], list[int]]:
-    """Render pages by index into the new tree: (indexed page paths, indices that failed)."""
+    """Render outputs by index into the new tree: (indexed page paths, indices that failed)."""
     assert _WORK is not None
-    env, pages, config, search, folders = _WORK
+    env, outputs, config, search, folders = _WORK
     indexed, failed = [], []
     for i in indices:
-        page = pages[i]
+        output = outputs[i]
         try:
-            html = render_page(env, _complete(page), config, search=search).encode("utf-8")
+            data = _render(env, output, config, search)
         except Exception:
             failed.append(i)  # rendered again in the parent, which raises with the real traceback
             continue
-        folders.write(page.path, html)
-        if INDEXED_MARK in html:
-            indexed.append(page.path)
+        folders.write(output.path, data)
+        if isinstance(output, Page) and INDEXED_MARK in data:
+            indexed.append(output.path)
     return indexed, failed
 
 
-def _render_pages(env: Environment, pages: list[Page], config: SiteConfig, search: bool, root: Path,
+def _render_pages(env: Environment, pages: list[Page | Feed], config: SiteConfig, search: bool, root: Path,
                   progress: Reporter, jobs: int) -> set[str]:
-    """Render `pages` into `root` (in `jobs` forked processes when there are many); return the
-    ones Pagefind will index."""
+    """Render `pages` and feeds into `root` (in `jobs` forked processes when there are many);
+    return the pages Pagefind will index."""
     global _WORK
     task = progress.task("rendering pages", len(pages))
     indexed: set[str] = set()
@@ -476,7 +497,7 @@ def _render_pages(env: Environment, pages: list[Page], config: SiteConfig, searc
     finally:
         _WORK = None
     if failed:
-        render_page(env, _complete(pages[failed[0]]), config, search=search)  # raises the template's error
+        _render(env, pages[failed[0]], config, search)  # raises the template's error
         raise BuildError(f"{pages[failed[0]].path}: rendering failed in a worker process")
     task.finish()
     return indexed
@@ -533,7 +554,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _check_paths(pages: list[Page | File]) -> None:
+def _check_paths(pages: list[Page | Feed | File]) -> None:
     """Refuse plans that would write outside the output folder or write one file twice."""
     seen: set[str] = set()
     for page in pages:

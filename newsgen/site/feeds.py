@@ -12,13 +12,13 @@ import html
 import posixpath
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
 
 from newsgen.config import SiteConfig
 from newsgen.site.collections import Archive, ArticleItem, Entry, newest_first
-from newsgen.site.pages import File
 from newsgen.site.structured import absolute, article_description
 from newsgen.site.timeline import UNKNOWN, split_date
 from newsgen.site.urls import page_path
@@ -77,23 +77,41 @@ def _content(item: ArticleItem) -> str:
     return xml_text(paragraphs + captions)
 
 
-def render_feed(items: list[ArticleItem], *, path: str, title: str, page: str,
-                config: SiteConfig, fallback: datetime) -> bytes:
-    """One Atom document: the newest FEED_SIZE of `items`, linked to the HTML page `page`."""
+@dataclass(frozen=True)
+class Feed:
+    """One planned Atom document: what it shows, so the build can hash it (`inputs`) and render
+    only the feeds whose entries changed; rendering is `render_feed`."""
+
+    path: str
+    title: str
+    page: str  # the HTML page the feed belongs to
+    items: tuple[ArticleItem, ...]  # the newest FEED_SIZE articles, newest first
+    fallback: datetime  # the date of undated articles (the archive's newest known date)
+
+    def inputs(self) -> tuple[str, ...]:
+        """Everything besides the articles (hashed by the build) that the bytes depend on; the
+        fallback date only when an article needs it, so a newer article elsewhere in the archive
+        leaves the other feeds alone."""
+        undated = not self.items or any(as_datetime(i.date) is None for i in self.items)
+        return self.path, self.title, self.page, self.fallback.isoformat() if undated else ""
+
+
+def render_feed(feed: Feed, config: SiteConfig) -> bytes:
+    """The Atom document of `feed`."""
+    path = feed.path
     fg = FeedGenerator()
     fg.id(stable_id("feed", path))
-    fg.title(xml_text(title))
+    fg.title(xml_text(feed.title))
     fg.author({"name": xml_text(config.title)})
     fg.language(config.language)
     if config.description:
         fg.subtitle(xml_text(config.description))
-    fg.link(href=_link(config, page, path), rel="alternate", type="text/html")
+    fg.link(href=_link(config, feed.page, path), rel="alternate", type="text/html")
     fg.link(href=_link(config, path, path), rel="self", type="application/atom+xml")
     fg.generator("newsgen")
-    chosen = sorted(items, key=newest_first)[:FEED_SIZE]
-    dates = [as_datetime(i.date) or fallback for i in chosen]
-    fg.updated(max(dates, default=fallback))
-    for item, when in zip(chosen, dates):
+    dates = [as_datetime(i.date) or feed.fallback for i in feed.items]
+    fg.updated(max(dates, default=feed.fallback))
+    for item, when in zip(feed.items, dates):
         fe = fg.add_entry(order="append")
         fe.id(stable_id("article", item.slug))
         fe.title(xml_text(item.article.title or item.slug))
@@ -111,16 +129,17 @@ def render_feed(items: list[ArticleItem], *, path: str, title: str, page: str,
     return fg.atom_str(pretty=True)
 
 
-def plan_feeds(archive: Archive, config: SiteConfig) -> list[File]:
-    """The archive feed and one per person, event and source."""
+def plan_feeds(archive: Archive, config: SiteConfig) -> list[Feed]:
+    """The archive feed and one per person, event and source (planned, not rendered)."""
     known = [d for d in (as_datetime(i.date) for i in archive.articles) if d]
     fallback = max(known, default=EPOCH)  # undated articles count as the newest known date
-    files = [File(FEED_NAME, render_feed(archive.articles, path=FEED_NAME, title=config.title,
-                                         page="", config=config, fallback=fallback))]
+
+    def newest(items: list[ArticleItem]) -> tuple[ArticleItem, ...]:
+        return tuple(sorted(items, key=newest_first)[:FEED_SIZE])
+
+    feeds = [Feed(FEED_NAME, config.title, "", newest(archive.articles), fallback)]
     for collection in archive.collections:
         for entry in sorted(collection.entries.values(), key=lambda e: e.slug):
-            path = feed_path(entry)
-            files.append(File(path, render_feed(entry.articles, path=path,
-                                                title=f"{entry.name} — {config.title}",
-                                                page=entry.url, config=config, fallback=fallback)))
-    return files
+            feeds.append(Feed(feed_path(entry), f"{entry.name} — {config.title}", entry.url,
+                              newest(entry.articles), fallback))
+    return feeds
