@@ -76,17 +76,26 @@ _TRANSLIT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lowercase ASCII with words separated by single spaces."""
+    """Lowercase ASCII with words separated by single spaces.
+
+    Cached: an archive asks for the same few thousand names hundreds of thousands of times
+    (resolution, grouping and the site's collections each compare every mention)."""
     return " ".join(_WORD.findall(unidecode(text or "").lower()))
 
 
 def name_tokens(name: str) -> list[str]:
     """Folded tokens of a personal name, honorifics dropped from the front."""
+    return list(_name_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
     toks = fold(name).split()
     while toks and toks[0] in HONORIFICS:
         toks = toks[1:]
-    return toks
+    return tuple(toks)
 
 
 def strip_honorific(name: str) -> str:
