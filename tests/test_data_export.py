@@ -1,0 +1,100 @@
+"""The data/ export: `Article.to_dict` is exactly `dataclasses.asdict`, and the files' layout."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgen.records import (Article, Caption, Claim, DateMention, Entity, Event, Origin, Paragraph, Person,
+                             Source, Span)
+from newsgen.site.collections import build_archive
+from newsgen.site.data import DATA_FILES, SCHEMA, data_text, export_records, plan_data
+
+
+def same(a: Any, b: Any, path: str = "$") -> None:
+    """Equal and of the same types all the way down (so True is not 1, a tuple not a list)."""
+    assert type(a) is type(b), (path, a, b)
+    if isinstance(a, dict):
+        assert list(a) == list(b), path
+        for key in a:
+            same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, (path, a, b)
+
+
+TEXT = st.text(max_size=12)
+INT = st.integers(-5, 10_000)
+# What a hand edit can leave in a field: YAML gives dates, numbers, mappings and nested lists.
+LOOSE = st.recursive(st.none() | st.booleans() | INT | st.floats(allow_nan=False) | TEXT | st.dates()
+                     | st.datetimes(),
+                     lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+                     | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8)
+SPANS = st.lists(st.builds(Span, TEXT, INT, INT), max_size=3)
+NAMES = st.lists(TEXT | LOOSE, max_size=3)
+ARTICLES = st.builds(
+    Article, slug=TEXT, title=TEXT, language=TEXT, published=st.none() | TEXT | st.dates(),
+    date=st.none() | TEXT, origin=st.none() | st.builds(Origin, TEXT, st.none() | TEXT),
+    source_file=st.none() | TEXT,
+    body=st.lists(st.builds(Paragraph, TEXT, INT, INT), max_size=3),
+    captions=st.lists(st.builds(Caption, TEXT, st.none() | TEXT, INT, INT), max_size=2),
+    furniture=NAMES, dates=st.lists(st.builds(DateMention, TEXT, TEXT, INT, INT), max_size=2),
+    people=st.lists(st.builds(Person, TEXT, TEXT, NAMES, NAMES, SPANS), max_size=3),
+    sources=st.lists(st.builds(Source, TEXT, TEXT, NAMES, SPANS), max_size=2),
+    organisations=st.lists(st.builds(Entity, TEXT, TEXT, SPANS), max_size=2),
+    places=st.lists(st.builds(Entity, TEXT, TEXT, SPANS), max_size=2),
+    claims=st.lists(st.builds(Claim, TEXT, TEXT, INT, INT, TEXT, st.booleans(), st.none() | TEXT,
+                              st.none() | TEXT, NAMES, st.none() | TEXT, INT, INT), max_size=3),
+    events=st.lists(st.builds(Event, TEXT, TEXT, TEXT, st.none() | TEXT, st.none() | TEXT, NAMES,
+                              st.booleans(), SPANS, NAMES), max_size=2),
+    warnings=st.lists(TEXT | LOOSE, max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARTICLES)
+def test_to_dict_is_asdict(article: Article) -> None:
+    same(article.to_dict(), asdict(article))
+
+
+def test_to_dict_copies_containers() -> None:
+    article = Article(slug="a", title="t", people=[Person("p", "P", aliases=["x"])], warnings=[{"k": [1]}])
+    data = article.to_dict()
+    data["people"][0]["aliases"].append("y")
+    data["warnings"][0]["k"].append(2)
+    assert article.people[0].aliases == ["x"] and article.warnings == [{"k": [1]}]
+    when = dt.date(2024, 1, 2)
+    assert Article(slug="a", title="t", published=when).to_dict()["published"] == when
+
+
+def test_data_text_is_one_record_per_line() -> None:
+    records = [{"id": "é", "text": "« oui »\n</script>", "n": [1, None, True]}, {"id": "b"}]
+    text = data_text("people", records)
+    lines = text.splitlines()
+    assert lines[0] == '{"schema":"newsgen-export/1","count":2,"people":['
+    assert lines[1:] == [json.dumps(records[0], ensure_ascii=False, separators=(",", ":")) + ",",
+                         '{"id":"b"}', "]}"]
+    assert text.endswith("\n") and json.loads(text) == {"schema": SCHEMA, "count": 2, "people": records}
+    assert json.loads(data_text("events", [])) == {"schema": SCHEMA, "count": 0, "events": []}
+
+
+def test_plan_data_writes_every_record() -> None:
+    articles = [Article(slug=s, title=f"Titre {s} « é »", published="2024-09-14",
+                        body=[Paragraph("Il a dit oui.", 0, 13)],
+                        people=[Person("kim", "Kim", mentions=[Span("Kim", 0, 3)])],
+                        claims=[Claim("kim", "oui", 9, 12, speaker_id="kim")]) for s in ("a", "b")]
+    archive = build_archive(articles)
+    records = export_records(archive)
+    files = {f.path: json.loads(f.data.decode("utf-8")) for f in plan_data(archive)}
+    assert list(files) == [f"data/{name}.json" for name in DATA_FILES]
+    for name in DATA_FILES:
+        doc = files[f"data/{name}.json"]
+        assert doc == {"schema": SCHEMA, "count": len(records[name]), name: records[name]}
+    assert sorted(a["id"] for a in files["data/articles.json"]["articles"]) == ["a", "b"]
