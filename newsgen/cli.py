@@ -35,11 +35,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     report = build_project(Path(args.root), out=Path(args.out) if args.out else None,
                            progress=reporter(args.quiet), full=args.full, jobs=args.jobs)
+    label = "error (--strict)" if args.strict else "warning"
     for line in report.warnings:
-        print(f"warning: {line}", file=sys.stderr)
+        print(f"{label}: {line}", file=sys.stderr)
     for line in report.errors:
         print(f"error: {line}", file=sys.stderr)
     print(report.summary())
+    if args.strict and report.warnings:
+        print(f"--strict: {len(report.warnings)} warning(s) counted as errors", file=sys.stderr)
     if report.errors or (args.strict and report.warnings):
         return 1
     return 0
