@@ -19,12 +19,22 @@ from typing import Any
 import yaml
 
 from newsgen.records import Article, Paragraph
+from newsgen.resolve.names import SLUG_LENGTH
 
 MACHINE_DIR = ".machine"
 # libyaml's safe loader when installed: same safety, an archive of thousands loads many times faster
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's writer for the machine's memory files, which nobody reads: 3x faster than PyYAML's
+# own, which stays for articles/*.md (it writes emoji as they are, not as \U escapes).
+_MACHINE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MISSING = object()
 _FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+
+
+def _suffixed(slug: str, suffix: str) -> str:
+    """`slug-suffix`, the slug shortened so the whole stays within SLUG_LENGTH: the site would
+    cut a longer one back onto its twin's slug and publish it somewhere else."""
+    return f"{slug[:SLUG_LENGTH - len(suffix) - 1].rstrip('-')}-{suffix}"
 
 
 class StoreError(Exception):
@@ -170,25 +180,14 @@ class Store:
             self._stems = {p.stem for p in self.paths()}
         used = self._stems  # every stored file's name, plus the slugs chosen in this build
         slug = article.slug
+        digest = hashlib.sha1(source.encode()).hexdigest()[:6]
         if slug in used:
-            slug = f"{slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
+            slug = _suffixed(article.slug, digest)
         n = 2
         while slug in used:  # same title and same hash prefix: rare, but never overwrite
-            slug, n = f"{article.slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}-{n}", n + 1
+            slug, n = _suffixed(article.slug, f"{digest}-{n}"), n + 1
         self._stems.add(slug)
         return slug
-
-    def input_hashes(self) -> dict[str, str]:
-        """For each stored seed, the hash of the input it was last extracted from."""
-        out = {}
-        for mem in (self.root / MACHINE_DIR).glob("*.yaml"):
-            try:
-                data = yaml.safe_load(mem.read_text(encoding="utf-8")) or {}
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict) and data.get("source_file") and data.get("input_hash"):
-                out[str(data["source_file"])] = str(data["input_hash"])
-        return out
 
     def save(self, article: Article, input_hash: str | None = None) -> WriteResult:
         """Write a machine-extracted article, keeping every field a person edited."""
@@ -201,7 +200,7 @@ class Store:
             if not memory_file.exists():
                 return WriteResult(path, False, ["*"])  # written or adopted by a person
             current, current_body = split_front_matter(path.read_text(encoding="utf-8-sig"), path)
-            memory = yaml.safe_load(memory_file.read_text(encoding="utf-8")) or {}
+            memory = yaml.load(memory_file.read_text(encoding="utf-8"), Loader=_LOADER) or {}
             remembered = memory.get("front") or {}
             merged: dict[str, Any] = {}
             for key in dict.fromkeys([*new, *current, *remembered]):
@@ -223,8 +222,8 @@ class Store:
         changed = not path.exists() or path.read_text(encoding="utf-8-sig") != text
         if changed:
             write_atomic(path, text)
-        mem = yaml.safe_dump({"source_file": article.source_file, "input_hash": input_hash, "front": new,
-                              "body": "\n\n".join(p.text for p in article.body)},
-                             allow_unicode=True, sort_keys=False, width=100)
+        mem = yaml.dump({"source_file": article.source_file, "input_hash": input_hash, "front": new,
+                         "body": "\n\n".join(p.text for p in article.body)},
+                        Dumper=_MACHINE_DUMPER, allow_unicode=True, sort_keys=False, width=100)
         write_atomic(self.memory_path(article.slug), mem)
         return WriteResult(path, changed, kept)

@@ -108,9 +108,12 @@ def strip_honorific(name: str) -> str:
     ).strip()
 
 
+SLUG_LENGTH = 80  # the longest id or slug the site publishes as it is (site.urls.safe_slug)
+
+
 def make_id(name: str) -> str:
     """A stable URL slug for a name."""
-    return slugify(unidecode(name), max_length=80) or "sans-nom"
+    return slugify(unidecode(name), max_length=SLUG_LENGTH) or "sans-nom"
 
 
 @lru_cache(maxsize=8192)

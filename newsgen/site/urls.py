@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
+from newsgen.resolve.names import SLUG_LENGTH
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -24,7 +26,7 @@ def safe_slug(value: str) -> str:
     Ids are normally slugs already; anything else is transliterated, and a value with nothing
     sluggable left (punctuation only) gets a short stable hash instead of an empty segment.
     """
-    slug = slugify(value or "", max_length=80, word_boundary=True, save_order=True)
+    slug = slugify(value or "", max_length=SLUG_LENGTH, word_boundary=True, save_order=True)
     if not slug:
         slug = "x-" + hashlib.sha1((value or "").encode("utf-8")).hexdigest()[:8]
     return slug
