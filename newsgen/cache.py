@@ -245,8 +245,8 @@ def stamp(path: Path) -> Stat | None:
 
 
 def memory_input(path: Path) -> tuple[str, str] | None:
-    """(source_file, input_hash) of one `articles/.machine/` memory, as `Store.input_hashes`
-    reads it, with the C parser (a memory holds the whole record: 4 ms each without it)."""
+    """(source_file, input_hash) of one `articles/.machine/` memory (what `Store.save` wrote),
+    read with the C parser (a memory holds the whole record: 4 ms each without it)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
