@@ -90,6 +90,7 @@ def make_environment(templates_dir: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat every template at every page
     )
     env.filters["relurl"] = _relurl_filter
     env.filters["humandate"] = human_date
