@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsgen.extract.claims import find_claims
-from newsgen.extract.context import Context
+from newsgen.extract.context import Context, doc_ents, release
 from newsgen.extract.dates import find_dates
 from newsgen.extract.events import find_events, main_date
 from newsgen.extract.people import find_people
@@ -97,12 +97,13 @@ def _extract_batch(raws: list[RawArticle]) -> list[Article]:
     for raw, text, doc in zip(raws, analysed, nlp.pipe(analysed, batch_size=len(raws) or 1)):
         ctx = Context(text=raw.text, analysed=text, layout=raw.layout, doc=doc, published=published_date(raw))
         out.append(build_article(raw, ctx))
+        release(doc)
     return out
 
 
 def _entities(ctx: Context, label: str, kind: str) -> list[Entity]:
     found: dict[str, Entity] = {}
-    for ent in ctx.doc.ents:
+    for ent in doc_ents(ctx.doc):
         if ent.label_ == label and "://" not in ent.text:
             e = found.setdefault(fold(ent.text), Entity(name=ent.text, kind=kind))
             e.mentions.append(Span(ent.text, ent.start_char, ent.end_char))
