@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from newsgen.extract.context import Context, doc_text
+from newsgen.extract.context import Context, children, doc_text, doc_tokens, token_children, token_strings
 from newsgen.records import Claim, Person, Source
 from newsgen.resolve.names import fold, lone_word_match, same_person_names
 
@@ -191,8 +192,13 @@ def body_units(ctx: Context) -> list[Unit]:
 
     spaCy draws boundaries inside quotes and across paragraph breaks; we clip to paragraphs and
     glue back any sentence that starts inside a quote or with the attribution that closes one.
+    Found once per doc (claims, sources and the resolver all read them); Units are never changed.
     """
     doc: Doc = ctx.doc
+    cached = doc.user_data.get("newsgen_units")
+    if cached is not None:
+        return list(cached)
+    toks = doc_tokens(doc)
     units: list[Unit] = []
     for para in ctx.layout.paragraphs:
         span = doc.char_span(para.start, para.end, alignment_mode="expand")
@@ -200,7 +206,7 @@ def body_units(ctx: Context) -> list[Unit]:
             continue
         quotes = quote_spans(ctx.analysed, para.start, para.end)
         groups: list[list[Token]] = []
-        for tok in span:
+        for tok in toks[span.start:span.end]:
             if tok.is_space or not (para.start <= tok.idx < para.end):
                 continue
             if not groups or (tok.is_sent_start and _may_start(tok, quotes)):
@@ -211,6 +217,7 @@ def body_units(ctx: Context) -> list[Unit]:
             a, b = g[0], g[-1]
             units.append(Unit(a.i, b.i + 1, a.idx, b.idx + len(b.text),
                               [q for q in quotes if a.idx <= q[0] < b.idx + len(b.text)]))
+    doc.user_data["newsgen_units"] = tuple(units)
     return units
 
 
@@ -220,11 +227,11 @@ def _may_start(tok: Token, quotes: list[tuple[int, int]]) -> bool:
         return False
     if tok.text[:1] in ",;:)»”" or tok.text[:1].islower():
         return False
-    doc = tok.doc
+    toks = doc_tokens(tok.doc)
     k = tok.i - 1
-    while k >= 0 and doc[k].is_space:
+    while k >= 0 and toks[k].is_space:
         k -= 1
-    if k >= 0 and "\n" not in doc_text(doc)[doc[k].idx:tok.idx] and doc[k].text[-1:] not in ".!?…:;»”\"|)":
+    if k >= 0 and "\n" not in doc_text(tok.doc)[toks[k].idx:tok.idx] and toks[k].text[-1:] not in ".!?…:;»”\"|)":
         return False  # "Xinhua a cité | Wang Yi affirmant ...": no sentence ends without punctuation
     return True
 
@@ -240,9 +247,35 @@ def _in_quote(pos: int, unit: Unit) -> tuple[int, int] | None:
 
 def trigger(tok: Token) -> str | None:
     """The reporting-verb lemma this token is a form of, if any."""
-    if tok.pos_ in ("DET", "ADP", "PUNCT", "PRON", "CCONJ", "SCONJ", "NUM", "SPACE", "SYM"):
+    return _trigger_table(tok.doc)[tok.i]
+
+
+def _trigger_table(doc: Doc) -> list[str | None]:
+    """`trigger` of every token, worked out once per doc: frames, agents, contents and the resolver
+    all ask about the same tokens, many times over."""
+    table = doc.user_data.get("newsgen_triggers")
+    if table is None:
+        toks = doc_tokens(doc)
+        pos, lowers, lemmas = token_strings(doc, "pos_"), token_strings(doc, "lower_"), token_strings(doc, "lemma_")
+        table = doc.user_data["newsgen_triggers"] = [
+            _trigger(toks[i], toks) if pos[i] not in _NOT_TRIGGER_POS and _may_trigger(lowers[i], lemmas[i]) else None
+            for i in range(len(toks))]
+    return table
+
+
+def _may_trigger(lower: str, lemma: str) -> bool:
+    """Whether `_trigger` can say anything of a word: a known lemma or form (most words are not)."""
+    return lower == "état" or lemma.lower() in KINDS or lower in _IRREGULAR or _er_lemma(lower) is not None
+
+
+_NOT_TRIGGER_POS = frozenset({"DET", "ADP", "PUNCT", "PRON", "CCONJ", "SCONJ", "NUM", "SPACE", "SYM"})
+
+
+def _trigger(tok: Token, doc: list[Token]) -> str | None:
+    """What `trigger` says of a token (`doc` is the doc's token list)."""
+    pos = tok.pos_
+    if pos in _NOT_TRIGGER_POS:
         return None
-    doc = tok.doc
     if tok.lower_ == "état" and 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].lemma_ == "faire" \
             and doc[tok.i + 1].lower_ in ("de", "d'", "d’", "du", "des"):
         return "faire état"
@@ -251,17 +284,17 @@ def trigger(tok: Token) -> str | None:
         lemma = _IRREGULAR.get(tok.lower_) or _er_lemma(tok.lower_)
         if lemma is None:
             return None
-    if tok.pos_ in ("VERB", "AUX"):
+    if pos in ("VERB", "AUX"):
         return lemma
     # A verb the tagger missed: not after a determiner ("l'annonce", "le reproche").
-    prev = tok.nbor(-1) if tok.i > 0 else None
+    prev = doc[tok.i - 1] if tok.i > 0 else None
     if prev is not None and prev.pos_ in ("DET", "ADP"):
         return None
-    if tok.pos_ in ("ADJ", "NOUN", "ADV", "PROPN") and prev is not None \
+    if pos in ("ADJ", "NOUN", "ADV", "PROPN") and prev is not None \
             and prev.pos_ in ("AUX", "PRON", "NOUN", "PROPN"):
         return lemma
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if tok.pos_ in ("ADJ", "NOUN") and prev is not None and nxt is not None:
+    if pos in ("ADJ", "NOUN") and prev is not None and nxt is not None:
         # "« ... », analyse le propriétaire": a verb of an attribution right after the closing quote
         if prev.text == "," and tok.i >= 2 and doc[tok.i - 2].text in "»”\"" \
                 and (nxt.pos_ in ("DET", "PROPN") or nxt.text.startswith("-")):
@@ -276,6 +309,7 @@ def trigger(tok: Token) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _er_lemma(form: str) -> str | None:
     for cut in range(len(form) - 1, 2, -1):
         stem = form[:cut]
@@ -285,22 +319,25 @@ def _er_lemma(form: str) -> str | None:
 
 
 def _children(tok: Token, unit: Unit, *deps: str) -> list[Token]:
-    return [c for c in tok.children if unit.has(c) and (not deps or c.dep_ in deps)]
+    doc = tok.doc
+    tokens, dep = doc_tokens(doc), token_strings(doc, "dep_")
+    return [tokens[j] for j in token_children(doc)[tok.i]
+            if unit.start <= j < unit.end and (not deps or dep[j] in deps)]
 
 
 _ASIDE_NOUNS = frozenset({"part", "côté", "avis", "sens", "point", "tour"})
 
 
-def _aside_start(doc: Doc, k: int, unit: Unit) -> int | None:
+def _aside_start(tokens: list[Token], k: int, unit: Unit) -> int | None:
     """Where "pour sa part", "de son côté", "à son tour" starts, if token k ends one right after an
-    auxiliary ("a pour sa part estimé")."""
-    if doc[k].lower_ not in _ASIDE_NOUNS:
+    auxiliary ("a pour sa part estimé"); `tokens` is the doc's token list."""
+    if tokens[k].lower_ not in _ASIDE_NOUNS:
         return None
     j = k - 1
-    if j >= unit.start and doc[j].pos_ == "DET":
+    if j >= unit.start and tokens[j].pos_ == "DET":
         j -= 1
-    if j >= unit.start and doc[j].lower_ in ("pour", "de", "à", "selon") and j - 1 >= unit.start \
-            and doc[j - 1].pos_ in ("AUX", "VERB") and doc[j - 1].lemma_ in ("avoir", "être"):
+    if j >= unit.start and tokens[j].lower_ in ("pour", "de", "à", "selon") and j - 1 >= unit.start \
+            and tokens[j - 1].pos_ in ("AUX", "VERB") and tokens[j - 1].lemma_ in ("avoir", "être"):
         return j
     return None
 
@@ -308,17 +345,17 @@ def _aside_start(doc: Doc, k: int, unit: Unit) -> int | None:
 def _group_start(verb: Token, unit: Unit) -> int:
     """First token of the verbal group: auxiliaries, clitics, negation and adverbs before the verb."""
     i = verb.i
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     while i - 1 >= unit.start:
-        t = doc[i - 1]
-        aside = _aside_start(doc, i - 1, unit)
+        t = tokens[i - 1]
+        aside = _aside_start(tokens, i - 1, unit)
         if aside is not None:  # "a pour sa part estimé", "a de son côté affirmé"
             i = aside
             continue
         if t.pos_ == "AUX" or t.dep_.startswith("aux") and t.lemma_ in ("avoir", "être") \
                 or t.lower_ in _CLITICS or t.text.startswith("-") \
                 or (t.pos_ == "ADV" and (t.lower_ not in _TIME_WORDS  # "a aussi indiqué": inside the group
-                                         or i - 2 >= unit.start and doc[i - 2].pos_ == "AUX")) \
+                                         or i - 2 >= unit.start and tokens[i - 2].pos_ == "AUX")) \
                 or (t.lemma_ == "faire" and verb.lower_ in ("savoir", "état")):  # "a fait savoir", "fait état"
             i -= 1
             continue
@@ -328,10 +365,10 @@ def _group_start(verb: Token, unit: Unit) -> int:
 
 def _after_group(verb: Token, unit: Unit) -> int:
     """First token after the verb, past "-t-il", adverbs and time words."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     i = verb.i + 1
     while i < unit.end:
-        t = doc[i]
+        t = tokens[i]
         if t.text.startswith("-") or t.pos_ == "ADV" and t.lower_ not in _QUE or t.lower_ in _TIME_WORDS:
             i += 1
             continue
@@ -340,9 +377,9 @@ def _after_group(verb: Token, unit: Unit) -> int:
 
 
 def _negated(verb: Token, unit: Unit) -> bool:
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     lo = _group_start(verb, unit)
-    window = [doc[i].lower_ for i in range(lo, min(verb.i + 2, unit.end))]
+    window = [tokens[i].lower_ for i in range(lo, min(verb.i + 2, unit.end))]
     return ("ne" in window or "n'" in window or "n’" in window) and any(w in _NEGATION for w in window)
 
 
@@ -352,12 +389,12 @@ def _passive(verb: Token, unit: Unit) -> bool:
 
 def _inverted_pronoun(verb: Token, unit: Unit) -> Token | None:
     """"-t-il", "-elle" after the verb or its auxiliary."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     for i in range(_group_start(verb, unit), min(verb.i + 3, unit.end)):
-        if doc[i].text.startswith("-") and doc[i].lower_.lstrip("-t") in ("il", "elle", "ils", "elles", "on"):
-            return doc[i]
-        if doc[i].lower_ in ("-t",) and i + 1 < unit.end:
-            return doc[i + 1]
+        if tokens[i].text.startswith("-") and tokens[i].lower_.lstrip("-t") in ("il", "elle", "ils", "elles", "on"):
+            return tokens[i]
+        if tokens[i].lower_ in ("-t",) and i + 1 < unit.end:
+            return tokens[i + 1]
     return None
 
 
@@ -378,51 +415,66 @@ def np_head(tok: Token, unit: Unit, limit: int | None = None) -> Token:
 
 def np_tokens(head: Token, unit: Unit, full: bool = False) -> list[Token]:
     """The noun phrase of a head: modifiers and complements, not clauses nor comma-set appositions
-    (unless `full`, which keeps appositions so a name after a title is found)."""
+    (unless `full`, which keeps appositions so a name after a title is found).
+
+    Remembered per doc: speakers, sources and the resolver ask for the same phrases again."""
+    doc = head.doc
+    memo = doc.user_data.setdefault("newsgen_np", {})
+    key = (head.i, unit.start, unit.end, full)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(_np_tokens(head, unit, full))
+    return list(found)
+
+
+def _np_tokens(head: Token, unit: Unit, full: bool) -> list[Token]:
+    doc = head.doc
+    tokens, kids, deps, table = doc_tokens(doc), token_children(doc), token_strings(doc, "dep_"), _trigger_table(doc)
     keep = {head.i}
-    stack = [head]
+    stack = [head.i]
     while stack:
         t = stack.pop()
-        for c in t.children:
-            if not unit.has(c) or c.i in keep:
+        for c in kids[t]:
+            if not (unit.start <= c < unit.end) or c in keep:
                 continue
+            dep = deps[c]
             # "le porte-parole du Kremlin, Dmitri Peskov": an apposed name the parser calls conj
-            named_conj = full and c.dep_ == "conj" and c.ent_type_ == "PER" and t.pos_ == "NOUN" \
-                and _comma_between(t, c)
-            if (c.dep_ not in _NP_KEEP and not named_conj) or trigger(c) is not None:
+            named_conj = full and dep == "conj" and tokens[c].ent_type_ == "PER" and tokens[t].pos_ == "NOUN" \
+                and _comma_between(tokens[t], tokens[c])
+            if (dep not in _NP_KEEP and not named_conj) or table[c] is not None:
                 continue
-            if c.dep_ == "case" and c.i > t.i:
+            if dep == "case" and c > t:
                 continue
-            if not full and c.dep_ in ("appos", "nmod") and c.i > t.i and _comma_between(t, c):
+            if not full and dep in ("appos", "nmod") and c > t and _comma_between(tokens[t], tokens[c]):
                 continue
-            if c.dep_ == "nmod" and c.i > t.i and (c.lemma_ in _TIME_WORDS or _circumstance(c)):
+            if dep == "nmod" and c > t and (tokens[c].lemma_ in _TIME_WORDS or _circumstance(tokens[c])):
                 continue
-            keep.add(c.i)
+            keep.add(c)
             stack.append(c)
     lo, hi = min(keep), max(keep)
-    doc = head.doc
     # "l'agence Tass citant ...": the parse left the medium's own name out of the phrase
     if head.lemma_.lower() in DESCRIPTOR_NOUNS and head.text[:1].islower() and hi == head.i:
-        while hi + 1 < unit.end and doc[hi + 1].text[:1].isupper() and doc[hi + 1].is_alpha:
+        while hi + 1 < unit.end and tokens[hi + 1].text[:1].isupper() and tokens[hi + 1].is_alpha:
             hi += 1
     # words glued by a hyphen the tokenizer split ("état-major", "Al-Jazeera") stay together
     glued = False
-    while hi + 2 < unit.end and doc[hi + 1].text == "-" and not doc[hi].whitespace_ and not doc[hi + 1].whitespace_ \
-            and doc[hi + 2].is_alpha:
+    while hi + 2 < unit.end and tokens[hi + 1].text == "-" and not tokens[hi].whitespace_ \
+            and not tokens[hi + 1].whitespace_ \
+            and tokens[hi + 2].is_alpha:
         hi += 2
         glued = True
-    while glued and hi + 1 < unit.end and doc[hi + 1].pos_ == "ADJ" and doc[hi + 1].text[:1].islower() \
-            and doc[hi + 1].head.i in range(lo, hi + 1):
+    while glued and hi + 1 < unit.end and tokens[hi + 1].pos_ == "ADJ" and tokens[hi + 1].text[:1].islower() \
+            and tokens[hi + 1].head.i in range(lo, hi + 1):
         hi += 1  # "l'état-major interarmées sud-coréen": the parse hung the adjectives on the split word
-    if full and hi + 1 < unit.end and doc[hi + 1].text == ")" and "(" in [doc[i].text for i in range(lo, hi + 1)]:
+    if full and hi + 1 < unit.end and tokens[hi + 1].text == ")" and "(" in [tokens[i].text for i in range(lo, hi + 1)]:
         hi += 1
-    if full and hi + 2 < unit.end and doc[hi + 1].text == "," and doc[hi + 2].ent_iob_ == "B" \
-            and doc[hi + 2].ent_type_ == "PER" and (head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS):
+    if full and hi + 2 < unit.end and tokens[hi + 1].text == "," and tokens[hi + 2].ent_iob_ == "B" \
+            and tokens[hi + 2].ent_type_ == "PER" and (head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS):
         # "..., a indiqué la secrétaire à l'Intérieur, Gale Norton": the name closes the phrase
         hi += 2
-        while hi + 1 < unit.end and doc[hi + 1].ent_iob_ == "I":
+        while hi + 1 < unit.end and tokens[hi + 1].ent_iob_ == "I":
             hi += 1
-    toks = [doc[i] for i in range(lo, hi + 1)]
+    toks = [tokens[i] for i in range(lo, hi + 1)]
     # a clause hanging inside the span ends it ("le ministre, qui ...")
     cut = [i for i, t in enumerate(toks) if t.i > head.i and (t.text in (",", ";", ":") and not full
                                                               or t.lower_ in _QUE)]
@@ -441,12 +493,12 @@ def _circumstance(tok: Token) -> bool:
     """"devant ses partisans", "dans un communiqué": a circumstance, not part of a name."""
     if tok.ent_type_ in ("ORG", "MISC") or tok.text[:1].isupper():
         return False
-    return any(c.dep_ == "case" and c.lower_ in _CIRCUMSTANCE_CASES for c in tok.children)
+    return any(c.dep_ == "case" and c.lower_ in _CIRCUMSTANCE_CASES for c in children(tok))
 
 
 def _comma_between(a: Token, b: Token) -> bool:
-    doc = a.doc
-    return any(doc[i].text == "," for i in range(min(a.i, b.i) + 1, max(a.i, b.i)))
+    tokens = doc_tokens(a.doc)
+    return any(tokens[i].text == "," for i in range(min(a.i, b.i) + 1, max(a.i, b.i)))
 
 
 def np_text(toks: list[Token]) -> str:
@@ -511,11 +563,12 @@ def reporting_agents(ctx: Context) -> list[tuple[Token, Unit]]:
         for t in (f.speaker, f.via):
             if t is not None:
                 out.append((t, f.unit))
-    doc = ctx.doc
+    tokens, table = doc_tokens(ctx.doc), _trigger_table(ctx.doc)
     for unit in units:
-        for tok in doc[unit.start:unit.end]:
-            lemma = trigger(tok)
+        for i in range(unit.start, unit.end):
+            lemma = table[i]
             if lemma in ("rapporter", "citer", "annoncer", "indiquer", "révéler", "faire état"):
+                tok = tokens[i]
                 if _in_quote(tok.idx, unit) or _passive(tok, unit):
                     continue
                 s, v = _subject(tok, unit)
@@ -530,15 +583,15 @@ def reporting_agents(ctx: Context) -> list[tuple[Token, Unit]]:
 def _unit_frames(doc: Doc, unit: Unit) -> list[Frame]:
     frames: list[Frame] = []
     consumed: set[int] = set()
-    for tok in doc[unit.start:unit.end]:
-        if tok.i in consumed:
+    tokens, table = doc_tokens(doc), _trigger_table(doc)
+    for i in range(unit.start, unit.end):
+        lemma = table[i]  # only the verbs of saying are looked at
+        if lemma is None or i in consumed:
             continue
-        lemma = trigger(tok)
-        if lemma is None:
+        tok = tokens[i]
+        if lemma == "savoir" and not (tok.i > unit.start and tokens[tok.i - 1].lemma_ == "faire"):
             continue
-        if lemma == "savoir" and not (tok.i > unit.start and doc[tok.i - 1].lemma_ == "faire"):
-            continue
-        if lemma == "dire" and tok.i > unit.start and doc[tok.i - 1].lower_ in ("-", "à", "se", "s'", "s’"):
+        if lemma == "dire" and tok.i > unit.start and tokens[tok.i - 1].lower_ in ("-", "à", "se", "s'", "s’"):
             continue  # "c'est-à-dire", "se dire"
         if "Inf" in tok.morph.get("VerbForm") and lemma != "savoir" and not _after_modal(tok, unit):
             continue  # "propre à assurer": an infinitive speaks only after "a tenu à", "veut", "fait"
@@ -583,10 +636,10 @@ def _first_person(verb: Token, unit: Unit) -> bool:
 
 def _after_modal(verb: Token, unit: Unit) -> bool:
     """"a tenu à souligner", "veut rappeler", "fait observer": an infinitive that still speaks."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     if verb.dep_ == "xcomp" and verb.head.lemma_ in _MODALS:
         return True
-    before = [doc[i] for i in range(max(unit.start, verb.i - 2), verb.i)]
+    before = [tokens[i] for i in range(max(unit.start, verb.i - 2), verb.i)]
     if before and before[-1].lemma_ in _MODALS:
         return True
     return len(before) == 2 and before[1].lower_ in ("à", "de", "d'", "d’") and before[0].lemma_ in _MODALS
@@ -594,9 +647,9 @@ def _after_modal(verb: Token, unit: Unit) -> bool:
 
 def _adjectival(verb: Token, unit: Unit) -> bool:
     """A past participle right after a noun, with no auxiliary: an adjective ("les Nations dites unies")."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     return (_past_participle(verb) or verb.lower_ in ("dite", "dites")) and verb.i > unit.start \
-        and doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and _inverted_pronoun(verb, unit) is None \
+        and tokens[verb.i - 1].pos_ in ("NOUN", "PROPN") and _inverted_pronoun(verb, unit) is None \
         and not _children(verb, unit, "aux", "aux:tense")  # "a pour sa part rapporté que"
 
 
@@ -605,9 +658,9 @@ def _may_be_incise(verb: Token, unit: Unit) -> bool:
     ("Le chef de la diplomatie, Antony Blinken, a dénoncé ..." is not one)."""
     if "Inf" in verb.morph.get("VerbForm") or verb.lower_.endswith("ant"):
         return False  # "..., estimant le coût à 100.000 €": a participle, not an attribution
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     lo = _group_start(verb, unit)
-    if _past_participle(verb) and not any(doc[i].pos_ == "AUX" for i in range(lo, verb.i)) \
+    if _past_participle(verb) and not any(tokens[i].pos_ == "AUX" for i in range(lo, verb.i)) \
             and _inverted_pronoun(verb, unit) is None:
         return False  # "Il a, en outre, jugé ...": the auxiliary stands before the comma
     # a subject inside the quote just closed is a misparse ("« Les Hollandais ... », confie X")
@@ -617,20 +670,21 @@ def _may_be_incise(verb: Token, unit: Unit) -> bool:
 
 
 def _comma_participle(verb: Token, unit: Unit) -> bool:
+    tokens = doc_tokens(verb.doc)
     return "Part" in verb.morph.get("VerbForm") and "Pres" in verb.morph.get("Tense") \
-        and verb.i - 1 >= unit.start and verb.doc[verb.i - 1].text == ","
+        and verb.i - 1 >= unit.start and tokens[verb.i - 1].text == ","
 
 
 def _mid_quote_incise(verb: Token, unit: Unit) -> bool:
     """« Nous ne céderons pas, a-t-il ajouté, car ... »: an attribution inside the quote marks."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     lo = _group_start(verb, unit)
-    if lo - 1 < unit.start or doc[lo - 1].text != ",":
+    if lo - 1 < unit.start or tokens[lo - 1].text != ",":
         return False
     for i in range(verb.i + 1, min(verb.i + 9, unit.end)):
-        if doc[i].text in (",", "»", "”", "\""):
+        if tokens[i].text in (",", "»", "”", "\""):
             return True
-        if doc[i].text in (".", ";", "«"):
+        if tokens[i].text in (".", ";", "«"):
             return False
     return False
 
@@ -638,8 +692,9 @@ def _mid_quote_incise(verb: Token, unit: Unit) -> bool:
 def _frame(verb: Token, lemma: str, unit: Unit) -> Frame | None:
     kind = KINDS[lemma]
     doc = verb.doc
+    tokens = doc_tokens(doc)
     lo = _group_start(verb, unit)
-    prev = doc[lo - 1] if lo - 1 >= unit.start else None
+    prev = tokens[lo - 1] if lo - 1 >= unit.start else None
     passive = _passive(verb, unit)
     if passive and kind != "statement":
         return None
@@ -704,7 +759,8 @@ def _saying_clause(doc: Doc, lo: int, unit: Unit) -> tuple[Token, Token] | None:
     when that verb yields no claim of its own: "X a réaffirmé son opposition ..., a rapporté
     l'agence" (a "que" clause would make its own claim, which the attribution then relays).
     Statement and accusation verbs only: "X a rejeté le projet" is a vote, not a denial."""
-    for t in doc[unit.start:lo - 1]:
+    tokens = doc_tokens(doc)
+    for t in tokens[unit.start:lo - 1]:
         lemma = trigger(t)
         if lemma is None or KINDS[lemma] == "denial" or lemma in (CITE_VERB, "faire état", "savoir"):
             continue
@@ -724,14 +780,14 @@ def _saying_clause(doc: Doc, lo: int, unit: Unit) -> tuple[Token, Token] | None:
 
 def _qualifies(verb: Token, unit: Unit) -> bool:
     """"a qualifié la visite d'« historique »": an object then "de" and what it is called."""
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     if "Inf" in verb.morph.get("VerbForm") or _passive(verb, unit) or _adjectival(verb, unit):
         return False
     objs = [o for o in _children(verb, unit, "obj") if o.i > verb.i]
     if not objs or min(x.i for x in objs[0].subtree) != _after_group(verb, unit):
         return False  # "le mot qui qualifie le mieux l'état d'esprit": no object right after the verb
     end = max(x.i for x in objs[0].subtree if unit.has(x))
-    window = [doc[i].lower_ for i in range(verb.i + 1, min(end + 3, unit.end))]
+    window = [tokens[i].lower_ for i in range(verb.i + 1, min(end + 3, unit.end))]
     return any(w in ("de", "d", "d'", "d’") for w in window)
 
 
@@ -742,7 +798,7 @@ def _sentencing(verb: Token, lemma: str, unit: Unit) -> bool:
     objs = _children(verb, unit, "obj")
     obliques = _children(verb, unit, "obl", "obl:arg", "obl:mod")
     return any(o.pos_ in ("PROPN", "PRON") or o.ent_type_ == "PER" for o in objs) or any(
-        x.dep_ == "case" and x.lower_ in ("à", "au", "aux") for c in obliques for x in c.children)
+        x.dep_ == "case" and x.lower_ in ("à", "au", "aux") for c in obliques for x in children(c))
 
 
 def _cited_objects(verb: Token, unit: Unit) -> list[Token]:
@@ -780,37 +836,38 @@ def _citation_frame(verb: Token, unit: Unit, consumed: set[int]) -> Frame | None
 def _content(doc: Doc, a: int, b: int, unit: Unit) -> tuple[int, int] | None:
     """Tokens a..b (inclusive) as character offsets, cut before an attribution or "selon"
     that follows inside them, trimmed of punctuation."""
+    tokens = doc_tokens(doc)
     a, b = max(a, unit.start), min(b, unit.end - 1)
     for i in range(a + 1, b + 1):
-        t = doc[i]
-        if t.text == ";" or (t.text == "," and i + 2 <= b and doc[i + 1].lower_ == "ce"
-                             and doc[i + 2].lower_ in ("que", "qui", "qu'", "qu’")):
+        t = tokens[i]
+        if t.text == ";" or (t.text == "," and i + 2 <= b and tokens[i + 1].lower_ == "ce"
+                             and tokens[i + 2].lower_ in ("que", "qui", "qu'", "qu’")):
             b = i - 1
             break
         if t.text == "," and i + 1 <= b:
-            nxt = doc[i + 1]
+            nxt = tokens[i + 1]
             if nxt.lower_ in _SELON or (nxt.lower_ in ("d'", "d’") and i + 2 <= b
-                                        and doc[i + 2].lower_ == "après"):
+                                        and tokens[i + 2].lower_ == "après"):
                 b = i - 1
                 break
             if trigger(nxt) and "Part" in nxt.morph.get("VerbForm") and "Pres" in nxt.morph.get("Tense"):
                 b = i - 1  # ", affirmant que ...": a claim of its own
                 break
             j = i + 1
-            while j <= b and (doc[j].pos_ == "AUX" or doc[j].text.startswith("-")):
+            while j <= b and (tokens[j].pos_ == "AUX" or tokens[j].text.startswith("-")):
                 j += 1
-            if j <= b and trigger(doc[j]) and _inverted_subject(doc[j], unit) is not None \
-                    and not _in_quote(doc[j].idx, unit):
+            if j <= b and trigger(tokens[j]) and _inverted_subject(tokens[j], unit) is not None \
+                    and not _in_quote(tokens[j].idx, unit):
                 b = i - 1
                 break
-    while a <= b and (doc[a].pos_ == "PUNCT" and doc[a].text not in _OPENERS or doc[a].is_space):
+    while a <= b and (tokens[a].pos_ == "PUNCT" and tokens[a].text not in _OPENERS or tokens[a].is_space):
         a += 1
-    while b >= a and (doc[b].pos_ == "PUNCT" and doc[b].text not in _CLOSERS and doc[b].text != ")"
-                      or doc[b].is_space):
+    while b >= a and (tokens[b].pos_ == "PUNCT" and tokens[b].text not in _CLOSERS and tokens[b].text != ")"
+                      or tokens[b].is_space):
         b -= 1
     if a > b:
         return None
-    start, end = doc[a].idx, doc[b].idx + len(doc[b].text)
+    start, end = tokens[a].idx, tokens[b].idx + len(tokens[b].text)
     for q0, q1 in unit.quotes:
         if q0 < end < q1 and start <= q0:
             end = q1  # "une «alliance brun-vert-rouge»": a quote is not cut in the middle
@@ -822,17 +879,18 @@ def _content(doc: Doc, a: int, b: int, unit: Unit) -> tuple[int, int] | None:
 def _que_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
     """The clause after "que": "a affirmé que les deux parties avaient discuté ..."."""
     doc = verb.doc
+    tokens = doc_tokens(doc)
     i = _after_group(verb, unit)
     # "a indiqué à la presse que", "a déclaré au cours d'une réunion qui s'est tenue à Jérusalem que":
     # skip a stretch before "que" that holds no verb of the main clause
     for j in range(i, min(i + 16, unit.end)):
-        t = doc[j]
+        t = tokens[j]
         if j > i and ("Fin" in t.morph.get("VerbForm") or "Inf" in t.morph.get("VerbForm")) \
                 and not _in_relative(t, unit):
             return None
         if t.lower_ in _COMPARATIVE or t.lower_ in ("ne", "n'", "n’"):
             return None  # "plus ... que", "ailleurs que", "ne ... que": a comparison or a restriction
-        if t.lower_ in _QUE and (t.dep_ == "fixed" or doc[j - 1].lower_ in _QUE_LOCUTION):
+        if t.lower_ in _QUE and (t.dep_ == "fixed" or tokens[j - 1].lower_ in _QUE_LOCUTION):
             return None
         if t.lower_ in _QUE and j - i > 5 and not (t.dep_ == "mark" and verb in t.head.ancestors) \
                 and not _dative_before(doc, i, j):
@@ -854,41 +912,44 @@ def _que_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
 
 def _dative_before(doc: Doc, i: int, j: int) -> bool:
     """doc[i:j] is only "à la chaîne Al-Mayadeen": whom it was said to, before the "que"."""
-    return j - i <= 10 and doc[i].lower_ in ("à", "au", "aux") and all(
-        t.pos_ in ("DET", "NOUN", "PROPN", "ADJ") or t.text in ("-", "'") for t in doc[i + 1:j])
+    tokens = doc_tokens(doc)
+    return j - i <= 10 and tokens[i].lower_ in ("à", "au", "aux") and all(
+        t.pos_ in ("DET", "NOUN", "PROPN", "ADJ") or t.text in ("-", "'") for t in tokens[i + 1:j])
 
 
 def _conj_end(head: Token, unit: Unit) -> int:
     """A clause coordinated after the que clause ("que X et que Y") ends the content."""
     ends = [head.i]
-    for c in head.head.children if head.head is not head else []:
-        if c.dep_ == "conj" and c.i > head.i and unit.has(c) and any(x.lower_ in _QUE for x in c.children):
+    for c in children(head.head) if head.head is not head else []:
+        if c.dep_ == "conj" and c.i > head.i and unit.has(c) and any(x.lower_ in _QUE for x in children(c)):
             ends.append(max(x.i for x in c.subtree if unit.has(x)))
     return max(ends)
 
 
 def _colon_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
     doc = verb.doc
+    tokens = doc_tokens(doc)
     i = _after_group(verb, unit)
-    if i < unit.end and doc[i].text == ":":
+    if i < unit.end and tokens[i].text == ":":
         return _content(doc, i + 1, unit.end - 1, unit)
     return None
 
 
 def _infinitive_content(verb: Token, unit: Unit) -> tuple[int, int] | None:
     doc = verb.doc
+    tokens = doc_tokens(doc)
     for c in _children(verb, unit, "xcomp", "ccomp", "obj", "advmod"):
         if c.i > verb.i and "Inf" in c.morph.get("VerbForm") or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
             first = min(x.i for x in c.subtree if unit.has(x))
             if c.i <= verb.i or first - verb.i > 4:
                 continue
-            if doc[first].lower_ in ("de", "d'", "d’", "à"):
+            if tokens[first].lower_ in ("de", "d'", "d’", "à"):
                 first += 1
             last = max(x.i for x in c.subtree if unit.has(x))
             return _content(doc, first, last, unit)
     # "a nié avoir ..." where "avoir" is the first word after the verb
     i = _after_group(verb, unit)
-    if i < unit.end and doc[i].lower_ in ("avoir", "être") and i + 1 < unit.end:
+    if i < unit.end and tokens[i].lower_ in ("avoir", "être") and i + 1 < unit.end:
         return _content(doc, i, unit.end - 1, unit)
     return None
 
@@ -897,7 +958,7 @@ def _right_tokens(verb: Token, unit: Unit) -> list[Token]:
     skip = {"nsubj", "nsubj:pass", "conj", "cc", "parataxis", "punct", "aux", "aux:tense", "aux:pass",
             "advmod", "expl:comp", "expl:subj", "expl:pass"}
     toks: list[Token] = []
-    for c in verb.children:
+    for c in children(verb):
         if c.i > verb.i and unit.has(c) and c.dep_ not in skip and c.lower_ not in _TIME_WORDS:
             toks.extend(x for x in c.subtree if unit.has(x))
     return sorted(toks, key=lambda t: t.i)
@@ -948,8 +1009,10 @@ def _denial_object(verb: Token, lemma: str, unit: Unit) -> tuple[int, int] | Non
 def _relative_denial(verb: Token, unit: Unit) -> tuple[int, int] | None:
     """", ce que le mouvement a démenti": the clause before is what is denied."""
     doc = verb.doc
+    tokens = doc_tokens(doc)
     for i in range(_group_start(verb, unit) - 1, max(unit.start, verb.i - 12), -1):
-        if doc[i].lower_ in _QUE and i - 2 >= unit.start and doc[i - 1].lower_ == "ce" and doc[i - 2].text == ",":
+        if tokens[i].lower_ in _QUE and i - 2 >= unit.start and tokens[i - 1].lower_ == "ce" \
+                and tokens[i - 2].text == ",":
             return _content(doc, unit.start, i - 3, unit)
     return None
 
@@ -957,22 +1020,23 @@ def _relative_denial(verb: Token, unit: Unit) -> tuple[int, int] | None:
 def _before_incise(verb: Token, lo: int, unit: Unit) -> tuple[int, int] | None:
     """What an inverted attribution attributes: the quote just closed, else the clause before."""
     doc = verb.doc
+    tokens = doc_tokens(doc)
     q = _in_quote(verb.idx, unit)
     if q is not None:
         return _inner(q)
     comma = lo - 1
     i = comma
-    while i >= unit.start and doc[i].text in (",",):
+    while i >= unit.start and tokens[i].text in (",",):
         i -= 1
-    if i >= unit.start and doc[i].text in _CLOSERS:
+    if i >= unit.start and tokens[i].text in _CLOSERS:
         for q in unit.quotes:
             # the quote is the whole clause: « ... », a-t-il dit
             before = doc_text(doc)[unit.char_start:q[0]].rstrip()
-            if q[1] == doc[i].idx + 1 and (not before.strip(" -–—") or before[-1] in ".!?:;…"):
+            if q[1] == tokens[i].idx + 1 and (not before.strip(" -–—") or before[-1] in ".!?:;…"):
                 return _inner(q)
     if i < unit.start:
         return None
-    if not any(t.pos_ in ("VERB", "AUX") and not _in_relative(t, unit) for t in doc[unit.start:i + 1]):
+    if not any(t.pos_ in ("VERB", "AUX") and not _in_relative(t, unit) for t in tokens[unit.start:i + 1]):
         return None  # "Le chef de la diplomatie, X, a dénoncé ...": an apposition, not a clause
     return _content(doc, unit.start, i, unit)
 
@@ -998,28 +1062,28 @@ def _inverted_subject(verb: Token, unit: Unit) -> Token | None:
     pron = _inverted_pronoun(verb, unit)
     if pron is not None:
         return pron
-    doc = verb.doc
+    tokens = doc_tokens(verb.doc)
     i = _after_group(verb, unit)
-    if i < unit.end and ("Inf" in doc[i].morph.get("VerbForm") or doc[i].lower_ in _QUE or doc[i].text == ":"):
+    if i < unit.end and ("Inf" in tokens[i].morph.get("VerbForm") or tokens[i].lower_ in _QUE or tokens[i].text == ":"):
         return None  # "a déclaré être parti": a complement, not an inverted subject
     for c in _children(verb, unit, "nsubj", "obj", "nsubj:pass", "appos", "dep", "obl:arg"):
         if verb.i < c.i <= i + 3 and c.pos_ in ("NOUN", "PROPN") and not _has_case(c, unit):
             return c
     # "a déclaré à l'AFP le maire de Lyon": skip a dative before the subject
-    if i < unit.end and doc[i].lower_ in ("à", "au", "aux"):
+    if i < unit.end and tokens[i].lower_ in ("à", "au", "aux"):
         j = i + 1
-        while j < unit.end and doc[j].pos_ in ("DET", "PROPN", "NOUN", "ADJ") and doc[j].pos_ != "DET" or \
-                (j < unit.end and doc[j].pos_ == "DET" and j == i + 1):
+        while j < unit.end and tokens[j].pos_ in ("DET", "PROPN", "NOUN", "ADJ") and tokens[j].pos_ != "DET" or \
+                (j < unit.end and tokens[j].pos_ == "DET" and j == i + 1):
             j += 1
         i = j
-    if i < unit.end and doc[i].pos_ in ("DET", "PROPN", "NOUN") and doc[i].lower_ not in _QUE:
+    if i < unit.end and tokens[i].pos_ in ("DET", "PROPN", "NOUN") and tokens[i].lower_ not in _QUE:
         k = i
-        while k + 1 < unit.end and doc[k].pos_ == "DET":
+        while k + 1 < unit.end and tokens[k].pos_ == "DET":
             k += 1
-        if doc[k].pos_ in ("NOUN", "PROPN"):
-            head = np_head(doc[k], unit)
+        if tokens[k].pos_ in ("NOUN", "PROPN"):
+            head = np_head(tokens[k], unit)
             # "«...», analyse le propriétaire" with the verb read as a noun: the phrase starts after it
-            return head if head.i > verb.i else doc[k]
+            return head if head.i > verb.i else tokens[k]
     return None
 
 
@@ -1029,6 +1093,7 @@ def _has_case(tok: Token, unit: Unit) -> bool:
 
 def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Token | None]:
     """(speaker, relay) of a verb whose subject stands before it, or that it shares."""
+    tokens = doc_tokens(verb.doc)
     subj = [c for c in _children(verb, unit, "nsubj", "nsubj:pass") if not c.text.startswith("-t")
             and not (_has_case(c, unit) and c.pos_ == "NOUN")]  # "a pour sa part estimé": "part" is no subject
     if not subj:
@@ -1046,7 +1111,7 @@ def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Tok
             s = verb.head
         return _cited(s, verb, unit)
     head = verb.head
-    if verb.i - 1 >= unit.start and verb.doc[verb.i - 1].lower_ == "en" and "Part" in verb.morph.get("VerbForm"):
+    if verb.i - 1 >= unit.start and tokens[verb.i - 1].lower_ == "en" and "Part" in verb.morph.get("VerbForm"):
         # "en dénonçant ...": the gerund shares the subject of the clause's verb
         for a in verb.ancestors:
             if not unit.has(a):
@@ -1073,7 +1138,7 @@ def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Tok
     # Linear fall-back: the noun phrase just before the verbal group.
     lo = _group_start(verb, unit)
     if lo - 1 >= unit.start:
-        t = verb.doc[lo - 1]
+        t = tokens[lo - 1]
         if t.pos_ == "PRON" and t.lower_ not in _SUBJECT_PRONOUNS:
             return None, None  # "on les accuse", "cela montre": no one to name
         if t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "PRON" and t.lower_ in _SUBJECT_PRONOUNS):
@@ -1085,21 +1150,21 @@ def _subject(verb: Token, unit: Unit, depth: int = 0) -> tuple[Token | None, Tok
                 return _cited(head, verb, unit)
         if t.text == ")" :
             k = lo - 2
-            while k >= unit.start and verb.doc[k].text != "(":
+            while k >= unit.start and tokens[k].text != "(":
                 k -= 1
-            if k - 1 >= unit.start and verb.doc[k - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
-                return _cited(np_head(verb.doc[k - 1], unit, limit=verb.i), verb, unit)
+            if k - 1 >= unit.start and tokens[k - 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+                return _cited(np_head(tokens[k - 1], unit, limit=verb.i), verb, unit)
         # "Daniel Lanquetin, maire, en préambule à cette présentation, rappela que": with no other
         # verb before it, the sentence's first noun phrase is the subject
-        before = _outside_asides(verb.doc[unit.start:lo])
+        before = _outside_asides(tokens[unit.start:lo])
         if not any(x.pos_ in ("VERB", "AUX") or x.text in _OPENERS for x in before):
             first = next((x for x in before if x.pos_ in ("NOUN", "PROPN")), None)
-            if first is not None and (first.i == unit.start or verb.doc[first.i - 1].pos_ == "DET"):
+            if first is not None and (first.i == unit.start or tokens[first.i - 1].pos_ == "DET"):
                 return _cited(np_head(first, unit, limit=lo), verb, unit)
     return None, None
 
 
-def _outside_asides(toks: Span) -> list[Token]:
+def _outside_asides(toks: list[Token]) -> list[Token]:
     """Tokens not inside a comma-enclosed aside ("Le député, qui s'exprimait devant la presse,")."""
     commas = [t.i for t in toks if t.text == ","]
     inside: set[int] = set()
@@ -1111,6 +1176,7 @@ def _outside_asides(toks: Span) -> list[Token]:
 def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None]:
     """Turn "X citant Y" into (Y, via X) and "X, cité par Y" into (X, via Y)."""
     doc = speaker.doc
+    tokens = doc_tokens(doc)
     for holder in (speaker, verb):
         for c in _children(holder, unit, "acl", "advcl", "conj", "xcomp"):
             if c.lemma_ == CITE_VERB and "Part" in c.morph.get("VerbForm") and "Pres" in c.morph.get("Tense"):
@@ -1120,17 +1186,17 @@ def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None
     # "citant X" / "cité par X" right after the speaker's phrase, whatever the parse says
     ends = {t[-1].i + 1 for t in (np_tokens(speaker, unit), np_tokens(speaker, unit, full=True)) if t}
     for j in sorted(ends):
-        while j < unit.end and doc[j].text == ",":
+        while j < unit.end and tokens[j].text == ",":
             j += 1
-        if j < unit.end and doc[j].lower_ == "citant":
+        if j < unit.end and tokens[j].lower_ == "citant":
             other = _next_noun(doc, j + 1, unit)
             if other is not None:
                 return other, speaker
-        if j + 1 < unit.end and doc[j].lower_ == "qui" and trigger(doc[j + 1]) == CITE_VERB:
+        if j + 1 < unit.end and tokens[j].lower_ == "qui" and trigger(tokens[j + 1]) == CITE_VERB:
             other = _next_noun(doc, j + 2, unit)  # "la chaîne CNN, qui cite des responsables américains"
             if other is not None:
                 return other, speaker
-        if j + 1 < unit.end and doc[j].lower_ in _PASSIVE_CITE and doc[j + 1].lower_ == "par":
+        if j + 1 < unit.end and tokens[j].lower_ in _PASSIVE_CITE and tokens[j + 1].lower_ == "par":
             other = _next_noun(doc, j + 2, unit)
             if other is not None:
                 return speaker, other
@@ -1139,12 +1205,12 @@ def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None
         return speaker, citer
     # "Xinhua a cité Wang Yi affirmant que ...", whatever the parse says
     k = min([speaker.i] + [t.i for t in np_tokens(speaker, unit)]) - 1
-    while k >= unit.start and doc[k].pos_ == "PROPN" and doc[k].ent_iob_ != "O" or k >= unit.start and \
-            doc[k].pos_ == "PROPN" and doc[k].dep_.startswith("flat"):
+    while k >= unit.start and tokens[k].pos_ == "PROPN" and tokens[k].ent_iob_ != "O" or k >= unit.start and \
+            tokens[k].pos_ == "PROPN" and tokens[k].dep_.startswith("flat"):
         k -= 1
-    if k > unit.start and doc[k].lower_ != "citant" and trigger(doc[k]) == CITE_VERB \
-            and not _passive(doc[k], unit) and doc[k - 1].pos_ == "AUX":
-        citer, _ = _subject(doc[k], unit, 3)
+    if k > unit.start and tokens[k].lower_ != "citant" and trigger(tokens[k]) == CITE_VERB \
+            and not _passive(tokens[k], unit) and tokens[k - 1].pos_ == "AUX":
+        citer, _ = _subject(tokens[k], unit, 3)
         if citer is not None and citer.i < k:
             return speaker, citer
     return speaker, None
@@ -1152,17 +1218,18 @@ def _cited(speaker: Token, verb: Token, unit: Unit) -> tuple[Token, Token | None
 
 def _next_noun(doc: Doc, k: int, unit: Unit) -> Token | None:
     """The head of the noun phrase starting at token k (past its determiners)."""
-    while k < unit.end and doc[k].pos_ == "DET":
+    tokens = doc_tokens(doc)
+    while k < unit.end and tokens[k].pos_ == "DET":
         k += 1
-    if k < unit.end and doc[k].pos_ in ("NOUN", "PROPN", "X"):
-        return np_head(doc[k], unit)
+    if k < unit.end and tokens[k].pos_ in ("NOUN", "PROPN", "X"):
+        return np_head(tokens[k], unit)
     return None
 
 
 def _relay_of(verb: Token, unit: Unit) -> Token | None:
     """"a déclaré à l'AFP", "Interrogé par l'AFP, le maire a expliqué": the medium spoken to."""
     for c in _children(verb, unit, "obl:arg", "obl", "obl:mod", "iobj"):
-        if any(x.dep_ == "case" and x.lower_ in ("à", "au") for x in c.children) and c.pos_ in ("PROPN", "NOUN") \
+        if any(x.dep_ == "case" and x.lower_ in ("à", "au") for x in children(c)) and c.pos_ in ("PROPN", "NOUN") \
                 and (c.ent_type_ == "ORG" or re.fullmatch(r"[A-Z][A-Z0-9]{1,9}", c.text) or _named_medium(c, unit)):
             return c
     for c in _children(verb, unit, "obl", "obl:mod"):
@@ -1175,35 +1242,42 @@ def _relay_of(verb: Token, unit: Unit) -> Token | None:
     for c in _children(verb, unit, "advcl", "acl"):
         if c.lower_ in _PASSIVE_CITE:
             for a in _children(c, unit, "obl:agent", "obl", "obl:arg"):
-                if any(x.dep_ == "case" and x.lower_ == "par" for x in a.children):
+                if any(x.dep_ == "case" and x.lower_ == "par" for x in children(a)):
                     return a
     return None
 
 
 def _named_medium(tok: Token, unit: Unit) -> bool:
     """"la chaîne Al-Jazeera", "le quotidien Haaretz": a medium noun with its own name after it."""
-    doc = tok.doc
+    tokens = doc_tokens(tok.doc)
     return tok.lemma_.lower() in MEDIA_NOUNS and tok.text[:1].islower() and tok.i + 1 < unit.end \
-        and doc[tok.i + 1].text[:1].isupper() and doc[tok.i + 1].is_alpha
+        and tokens[tok.i + 1].text[:1].isupper() and tokens[tok.i + 1].is_alpha
+
+
+_SELON_WORDS = _SELON | {"d'", "d’", "d'après"}
 
 
 def _selon_frames(doc: Doc, unit: Unit, frames: list[Frame]) -> list[Frame]:
     """"Selon RIA, la rencontre s'est déroulée ...": RIA speaks; with another verb of saying in the
     sentence, RIA only relays it."""
     out: list[Frame] = []
-    for tok in doc[unit.start:unit.end]:
+    tokens, lowers = doc_tokens(doc), token_strings(doc, "lower_")
+    for i in range(unit.start, unit.end):
+        if lowers[i] not in _SELON_WORDS:
+            continue  # nothing else opens the phrase
+        tok = tokens[i]
         is_selon = tok.lower_ in _SELON
-        is_dapres = tok.lower_ in ("d'", "d’") and tok.i + 1 < unit.end and doc[tok.i + 1].lower_ == "après"
+        is_dapres = tok.lower_ in ("d'", "d’") and tok.i + 1 < unit.end and tokens[tok.i + 1].lower_ == "après"
         if tok.lower_ == "d'après":
             is_dapres = True
         if not (is_selon or is_dapres) or _in_quote(tok.idx, unit):
             continue
         k = tok.i + (2 if is_dapres and tok.lower_ != "d'après" else 1)
-        while k < unit.end and doc[k].pos_ == "DET":
+        while k < unit.end and tokens[k].pos_ == "DET":
             k += 1
         if k >= unit.end:
             continue
-        first = doc[k]
+        first = tokens[k]
         if first.lower_ in ("lequel", "laquelle", "lesquels", "lesquelles", "que", "qu'") or first.pos_ not in (
                 "NOUN", "PROPN", "PRON", "ADJ"):
             continue
@@ -1226,17 +1300,18 @@ def _selon_frames(doc: Doc, unit: Unit, frames: list[Frame]) -> list[Frame]:
         if via is not None and speaker.i > head.i:
             first = max([speaker.i] + [t.i for t in np_tokens(speaker, unit)])
             phrase_end = max(phrase_end, first)
-        comma = next((i for i in range(first, phrase_end + 1) if doc[i].text == ","), None)
-        if via is not None and comma is not None and comma + 1 < unit.end and doc[comma + 1].lower_ == "qui":
+        comma = next((i for i in range(first, phrase_end + 1) if tokens[i].text == ","), None)
+        if via is not None and comma is not None and comma + 1 < unit.end and tokens[comma + 1].lower_ == "qui":
             # "D'après la chaîne CNN, qui cite des responsables, ...": the relative belongs to the phrase
-            comma = next((i for i in range(max(first, speaker.i), unit.end) if doc[i].text == ","), None)
+            comma = next((i for i in range(max(first, speaker.i), unit.end) if tokens[i].text == ","), None)
             phrase_end = max(phrase_end, comma - 1 if comma is not None else phrase_end)
         if comma is not None and tok.i <= unit.start + 1:
             phrase_end = comma - 1  # "D'après une information de X, M. Y a déclaré": the phrase ends at the comma
             k = comma + 1
-            while k < unit.end and doc[k].ent_type_ == "PER" and (doc[k].text[:1].isupper() or doc[k].text in "-'"):
+            while k < unit.end and tokens[k].ent_type_ == "PER" \
+                    and (tokens[k].text[:1].isupper() or tokens[k].text in "-'"):
                 k += 1
-            if k > comma + 1 and k < unit.end and doc[k].text == ",":
+            if k > comma + 1 and k < unit.end and tokens[k].text == ",":
                 phrase_end = k - 1  # "Selon le porte-parole du Kremlin, Dmitri Peskov, ...": the name is the phrase's
         inner = [f for f in frames if f.unit is unit]
         if inner:
@@ -1251,7 +1326,7 @@ def _selon_frames(doc: Doc, unit: Unit, frames: list[Frame]) -> list[Frame]:
         elif tok.i > unit.start:
             # "..., selon X." says what comes before; "..., puisque, selon X, Y." says Y
             after = phrase_end + 1
-            trailing = all(doc[i].pos_ == "PUNCT" or doc[i].is_space for i in range(after, unit.end))
+            trailing = all(tokens[i].pos_ == "PUNCT" or tokens[i].is_space for i in range(after, unit.end))
             content = _content(doc, unit.start, tok.i - 1, unit) if trailing else \
                 _content(doc, after, unit.end - 1, unit)
         else:
@@ -1293,32 +1368,34 @@ class Who:
 def _gender(tok: Token) -> str | None:
     """The grammatical gender a subject shows: its article, a title, or an agreeing participle."""
     doc = tok.doc
+    tokens = doc_tokens(doc)
     if tok.pos_ == "PRON" or tok.text.startswith("-"):
         low = tok.lower_.lstrip("-")
         if low == "t" and tok.i + 1 < len(doc):
-            low = doc[tok.i + 1].lower_.lstrip("-")
+            low = tokens[tok.i + 1].lower_.lstrip("-")
         return "Fem" if low.startswith("elle") or low == "celle-ci" else "Masc" if low in (
             "il", "ils", "lui", "eux", "celui-ci") else None
-    for c in tok.children:
+    for c in children(tok):
         if c.dep_ == "det" and c.morph.get("Gender") and c.lower_ not in ("l'", "l’", "les", "des"):
             return c.morph.get("Gender")[0]
-    if tok.i > 0 and doc[tok.i - 1].text in ("M.", "Monsieur", "MM."):
+    if tok.i > 0 and tokens[tok.i - 1].text in ("M.", "Monsieur", "MM."):
         return "Masc"
-    if tok.i > 0 and doc[tok.i - 1].text in ("Mme", "Madame", "Mlle", "Mmes"):
+    if tok.i > 0 and tokens[tok.i - 1].text in ("Mme", "Madame", "Mlle", "Mmes"):
         return "Fem"
     if tok.pos_ == "NOUN" and tok.morph.get("Gender"):
         return tok.morph.get("Gender")[0]
     head = tok.head
     if tok.dep_ in ("nsubj", "nsubj:pass") and "Part" in head.morph.get("VerbForm") and head.morph.get("Gender") \
-            and any(c.lemma_ == "être" for c in head.children if c.dep_.startswith("aux")):
+            and any(c.lemma_ == "être" for c in children(head) if c.dep_.startswith("aux")):
         return head.morph.get("Gender")[0]
     return None
 
 
 def _following_gender(i: int, doc: Doc) -> str | None:
     """Gender of the participle agreeing with a subject in "X s'est précipitée"."""
+    tokens = doc_tokens(doc)
     seen_etre = False
-    for t in doc[i:i + 5]:
+    for t in tokens[i:i + 5]:
         if t.lemma_ == "être":
             seen_etre = True
         elif t.pos_ == "VERB":
@@ -1403,6 +1480,7 @@ class Resolver:
 
     def _collect(self, ctx: Context) -> None:
         """Person subjects (for pronouns) and the titles written next to each person's name."""
+        tokens = doc_tokens(self.doc)
         for start, end, p in self.person_spans:
             span = self.doc.char_span(start, end, alignment_mode="expand")
             if span is None:
@@ -1420,20 +1498,24 @@ class Resolver:
                     t = h
                     continue
                 break
-            for c in span.root.children:
+            for c in children(span.root):
                 if c.dep_ == "appos" and c.pos_ == "NOUN":
                     self.descriptors[id(p)] |= self._role_words(c)
                     self.heads[id(p)].add(_stem(fold(c.lemma_)))
             if t.dep_ in ("nsubj", "nsubj:pass"):
                 self.history.append((start, Who(p.name, p.id, person=True, gender=_gender(t))))
-            elif span.end < len(self.doc) and (self.doc[span.end].pos_ in ("AUX", "VERB")
-                                               or self.doc[span.end].lower_ in _CLITICS):
+            elif span.end < len(self.doc) and (tokens[span.end].pos_ in ("AUX", "VERB")
+                                               or tokens[span.end].lower_ in _CLITICS):
                 # the parse missed it, but a verb follows the name: "Juliette Carpezat s'est précipitée"
                 gender = _following_gender(span.end, self.doc)
                 self.history.append((start, Who(p.name, p.id, person=True, gender=gender)))
         # "Le président a été interrogé. Il a répondu ...": a title in subject position counts too
+        deps = token_strings(self.doc, "dep_")
         for unit in body_units(ctx):
-            for t in self.doc[unit.start:unit.end]:
+            for i in range(unit.start, unit.end):
+                if deps[i] not in ("nsubj", "nsubj:pass"):
+                    continue  # both rules below read subjects only
+                t = tokens[i]
                 if t.dep_ in ("nsubj", "nsubj:pass") and t.pos_ == "NOUN" and (
                         t.lemma_.lower() in ROLE_NOUNS or t.lower_ in ROLE_NOUNS):
                     who = self.who(t, unit)
@@ -1453,10 +1535,10 @@ class Resolver:
 
     def _role_words(self, head: Token) -> set[str]:
         words = {_stem(fold(head.lemma_))}
-        for c in head.children:
+        for c in children(head):
             if c.dep_ in ("amod", "nmod") and c.i > head.i and c.ent_type_ != "PER":
                 words |= _words(c.text if c.dep_ == "amod" else c.lemma_)
-                for g in c.children:
+                for g in children(c):
                     if g.dep_ == "amod":
                         words |= _words(g.text)
         return words
@@ -1493,7 +1575,7 @@ class Resolver:
         if tok.text.startswith("-") or tok.pos_ == "PRON" and tok.ent_type_ == "":
             low = tok.lower_
             if low == "-t" and tok.i + 1 < len(tok.doc):
-                low = tok.doc[tok.i + 1].lower_
+                low = doc_tokens(tok.doc)[tok.i + 1].lower_
             if low in _PLURAL_PRONOUNS:
                 who = self.last_plural(tok.idx, _gender(tok))
                 return Who(who.name, who.id, list(who.aliases), person=who.person) if who else None
@@ -1521,16 +1603,16 @@ class Resolver:
         return found
 
     def _left_conjunct(self, core: list[Token], unit: Unit) -> Who | None:
-        doc = core[0].doc
+        tokens = doc_tokens(core[0].doc)
         i = core[0].i
-        if i - 2 < unit.start or doc[i - 1].lower_ != "et":
+        if i - 2 < unit.start or tokens[i - 1].lower_ != "et":
             return None
-        left = doc[i - 2]
+        left = tokens[i - 2]
         if left.pos_ not in ("PROPN", "NOUN") or left.ent_type_ not in ("LOC", "ORG", "PER", "MISC"):
             return None
         head = np_head(left, unit, limit=i - 1)
         start = min(t.i for t in np_tokens(head, unit))
-        if start != unit.start and doc[start - 1].text not in (",", ":") and doc[start - 1].lower_ not in _QUE:
+        if start != unit.start and tokens[start - 1].text not in (",", ":") and tokens[start - 1].lower_ not in _QUE:
             return None
         return self.who(head, unit, coordinated=False)
 
@@ -1554,7 +1636,7 @@ class Resolver:
         if key in self.source_keys:
             s = self.source_keys[key]
             return Who(s.name, s.id, source=True)
-        indefinite = any(t.dep_ == "det" and t.lower_ in ("un", "une", "des", "d'", "d’") for t in head.children)
+        indefinite = any(t.dep_ == "det" and t.lower_ in ("un", "une", "des", "d'", "d’") for t in children(head))
         if (head.lemma_.lower() in ROLE_NOUNS or head.lower_ in ROLE_NOUNS) and not indefinite:
             # "le dirigeant nord-coréen" is someone named; "un diplomate européen" is someone new
             p = self._by_role(head, core)
@@ -1577,12 +1659,13 @@ class Resolver:
         """"Kim Yo-jong, la sœur du dirigeant, a qualifié ...": a phrase set between commas right
         after a person's name describes that person."""
         doc = self.doc
+        tokens = doc_tokens(doc)
         a, b = core[0].i, core[-1].i
-        while a - 1 >= 0 and doc[a - 1].pos_ == "DET":
+        while a - 1 >= 0 and tokens[a - 1].pos_ == "DET":
             a -= 1
-        if a < 2 or doc[a - 1].text != "," or b + 1 >= len(doc) or doc[b + 1].text != ",":
+        if a < 2 or tokens[a - 1].text != "," or b + 1 >= len(doc) or tokens[b + 1].text != ",":
             return None
-        comma = doc[a - 1].idx
+        comma = tokens[a - 1].idx
         for s0, s1, p in self.person_spans:
             if s1 <= comma and not doc_text(doc)[s1:comma].strip():
                 return p
