@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from newsgen.extract.context import Context
+from newsgen.extract.context import Context, children, doc_tokens, token_strings
 from newsgen.records import DateMention, Entity, Event, Person, Span
 from newsgen.resolve.names import fold, make_id
 
@@ -283,6 +283,7 @@ def body_sentences(ctx: Context) -> list[Sentence]:
     """Sentences of the body paragraphs only (not captions, origin or furniture)."""
     out: list[Sentence] = []
     doc = ctx.doc
+    toks = doc_tokens(doc)
     for p_index, para in enumerate(ctx.layout.paragraphs):
         cuts = [para.start]
         for m in _SENTENCE_END.finditer(para.text):
@@ -291,7 +292,7 @@ def body_sentences(ctx: Context) -> list[Sentence]:
         cuts.append(para.end)
         for start, end in zip(cuts, cuts[1:]):
             span = doc.char_span(start, end, alignment_mode="contract")
-            words = [t for t in span if not t.is_space] if span is not None else []
+            words = [t for t in toks[span.start:span.end] if not t.is_space] if span is not None else []
             if words:
                 out.append(Sentence(len(out), words, words[0].idx, words[-1].idx + len(words[-1].text), p_index))
     return out
@@ -300,7 +301,9 @@ def body_sentences(ctx: Context) -> list[Sentence]:
 def _trigger_kind(tok: Token) -> tuple[str, str | None] | None:
     """The kind of event a token names and, when it says more than the kind, its title noun."""
     lemma, low = tok.lemma_.lower(), tok.lower_
-    doc = tok.doc
+    if low not in NOUN_TRIGGERS and lemma not in NOUN_TRIGGERS and lemma not in VERB_TRIGGERS:
+        return None  # most words: no lexicon entry, nothing more to read
+    doc = doc_tokens(tok.doc)
     after = [t.lower_ for t in doc[tok.i + 1: tok.i + 4]]
     if tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("PER", "LOC", "ORG"):
         key = low if low in NOUN_TRIGGERS else lemma if lemma in NOUN_TRIGGERS else None
@@ -330,7 +333,7 @@ def _trigger_kind(tok: Token) -> tuple[str, str | None] | None:
         if lemma in REFLEXIVE and not _reflexive(tok):
             return None
         if lemma == "rendre" and any(t.lower_ in ("compte", "hommage", "visite", "urnes", "justice", "coup")
-                                     for t in tok.doc[tok.i + 1: tok.i + 4]):
+                                     for t in doc[tok.i + 1: tok.i + 4]):
             return None  # "se rendre compte", "se rendent aux urnes": not a trip
         if lemma in NEEDS_ARGUMENT and not _has_argument(tok):
             return None
@@ -342,14 +345,14 @@ def _trigger_kind(tok: Token) -> tuple[str, str | None] | None:
 
 
 def _reflexive(tok: Token) -> bool:
-    if any(c.lower_ in _REFLEXIVE_PRONOUNS and c.pos_ == "PRON" for c in tok.children):
+    if any(c.lower_ in _REFLEXIVE_PRONOUNS and c.pos_ == "PRON" for c in children(tok)):
         return True
-    return any(t.lower_ in ("se", "s'", "s’") for t in tok.doc[max(0, tok.i - 3): tok.i])
+    return any(t.lower_ in ("se", "s'", "s’") for t in doc_tokens(tok.doc)[max(0, tok.i - 3): tok.i])
 
 
 def _has_argument(tok: Token) -> bool:
     """A person, place or organisation among the verb's close dependents."""
-    for child in tok.children:
+    for child in children(tok):
         if child.dep_.startswith(("nsubj", "obj", "obl", "iobj")):
             if any(t.ent_type_ in ("PER", "LOC", "ORG") for t in child.subtree if abs(t.i - child.i) < 8):
                 return True
@@ -359,7 +362,7 @@ def _has_argument(tok: Token) -> bool:
 def _noun_phrase(tok: Token) -> str:
     """The trigger with the adjectives that qualify it: "Élection présidentielle", "Exercices militaires"."""
     words = [tok.text]
-    for t in tok.doc[tok.i + 1: tok.i + 3]:
+    for t in doc_tokens(tok.doc)[tok.i + 1: tok.i + 3]:
         if t.pos_ == "ADJ" and t.head.i == tok.i and t.lower_ not in PAST_MARKERS:
             words.append(t.text)
         else:
@@ -368,19 +371,38 @@ def _noun_phrase(tok: Token) -> str:
     return text[:1].upper() + text[1:]
 
 
+_LEXICON_LEMMAS = frozenset(NOUN_TRIGGERS) | frozenset(VERB_TRIGGERS)
+
+
+def _lexicon_hits(doc: Doc) -> frozenset[int]:
+    """Tokens whose form or lemma is in a trigger lexicon, found once per doc: the only ones
+    `_trigger_kind` can name."""
+    hits = doc.user_data.get("newsgen_event_hits")
+    if hits is None:
+        lemmas = [lemma.lower() for lemma in token_strings(doc, "lemma_")]
+        hits = frozenset([i for i, low in enumerate(token_strings(doc, "lower_"))
+                          if low in NOUN_TRIGGERS or lemmas[i] in _LEXICON_LEMMAS])
+        doc.user_data["newsgen_event_hits"] = hits
+    return hits
+
+
 def _triggers(sentence: Sentence, dates: list[DateMention]) -> list[Mention]:
     out = []
     first = sentence.tokens[0].i
+    doc = sentence.tokens[0].doc
+    hits, tokens = _lexicon_hits(doc), doc_tokens(doc)
     for tok in sentence.tokens:
+        if tok.i not in hits:
+            continue
         found = _trigger_kind(tok)
         if found is None:
             continue
         m = Mention(tok, found[0], sentence, noun=found[1])
         m.dates = _tied_dates(tok, sentence, dates)
-        before = [t.lower_ for t in tok.doc[max(first, tok.i - 4): tok.i]]
+        before = [t.lower_ for t in tokens[max(first, tok.i - 4): tok.i]]
         m.anchored = any(w in TEMPORAL_ANCHORS for w in before)
         m.margin = "marge" in before
-        m.past = any(t.lower_ in PAST_MARKERS for t in tok.doc[max(first, tok.i - 2): tok.i + 3] if t.pos_ == "ADJ")
+        m.past = any(t.lower_ in PAST_MARKERS for t in tokens[max(first, tok.i - 2): tok.i + 3] if t.pos_ == "ADJ")
         if m.dates and ("lendemain" in before or "veille" in before):
             own = _subtree_ids(tok)
             if not any(t.i in own or 0 < t.i - tok.i <= 3 for t in _tokens_of(tok.doc, m.dates[0].start, m.dates[0].end)):
@@ -524,7 +546,7 @@ def _reports_only(tok: Token, trigger: Token) -> bool:
     "KCNA a rapporté la réunion". Not "X a déclaré lors de la rencontre" nor "X a annoncé sa visite"."""
     cur, steps = tok, 0
     while steps < 6:
-        if any(c.lower_ == "selon" for c in cur.children) or (cur.i > 0 and cur.doc[cur.i - 1].lower_ == "selon"):
+        if any(c.lower_ == "selon" for c in children(cur)) or (cur.i > 0 and cur.doc[cur.i - 1].lower_ == "selon"):
             return True
         if cur.dep_.startswith("nsubj") or cur.dep_ == "obj":
             verb = cur.head
@@ -532,10 +554,10 @@ def _reports_only(tok: Token, trigger: Token) -> bool:
                 return False
             if cur.dep_ == "obj":
                 return True
-            holder = next((c for c in verb.children if trigger.i in _subtree_ids(c)), None)
+            holder = next((c for c in children(verb) if trigger.i in _subtree_ids(c)), None)
             if holder is None:
                 return True  # the event is told elsewhere in the sentence: X only speaks
-            owned = any(c.lower_ in _POSSESSIVES for c in trigger.children)
+            owned = any(c.lower_ in _POSSESSIVES for c in children(trigger))
             return holder.dep_ in ("ccomp", "obj", "xcomp", "parataxis", "csubj") and not owned
         if cur.head.i == cur.i:
             return False
@@ -577,13 +599,13 @@ def _is_agent(person: Token, trigger: Token) -> bool:
                 if trigger.lemma_.lower() in ("accueillir", "recevoir"):
                     return cur.dep_ in ("obj", "nsubj:pass")
                 return cur.dep_.startswith("nsubj")
-            return cur.dep_ == "nmod" and any(c.lower_ in ("de", "du", "des", "d'", "d’") for c in cur.children)
+            return cur.dep_ == "nmod" and any(c.lower_ in ("de", "du", "des", "d'", "d’") for c in children(cur))
         if cur.dep_ not in ("appos", "flat:name", "conj", "nmod", "amod"):
             break
         cur, steps = cur.head, steps + 1
-    if trigger.pos_ == "NOUN" and any(c.lower_ in _POSSESSIVES for c in trigger.children):
+    if trigger.pos_ == "NOUN" and any(c.lower_ in _POSSESSIVES for c in children(trigger)):
         verb = _clause_head(trigger)  # "sa visite": the subject of the verb that governs it
-        return any(person.i in _subtree_ids(c) for c in verb.children if c.dep_.startswith("nsubj"))
+        return any(person.i in _subtree_ids(c) for c in children(verb) if c.dep_.startswith("nsubj"))
     return False
 
 
@@ -624,7 +646,7 @@ def _place_at(t: Token, index: _Index) -> Place | None:
     name = _display_name(entity)
     root = _entity_root(t)
     prep = _own_preposition(root)
-    det = next((c.lower_ for c in root.children if c.dep_ == "det" and c.i < root.i), None)
+    det = next((c.lower_ for c in children(root) if c.dep_ == "det" and c.i < root.i), None)
     if prep == "à" and det:  # "à l'Élysée", "au Kremlin", "aux Nations unies"
         phrase = {"le": "au ", "les": "aux "}.get(det, f"à {det}" + ("" if det.endswith(("'", "’")) else " ")) + name
     elif prep in ("à", "en", "au", "aux"):
@@ -654,7 +676,7 @@ def _entity_root(t: Token) -> Token:
 def _own_preposition(root: Token) -> str | None:
     """The preposition in front of a place: its own "case" dependent, or the word just before it
     (or before its determiner)."""
-    for c in root.children:
+    for c in children(root):
         if c.dep_ == "case" and c.i < root.i:
             return c.lower_
     j = root.i - 1

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
-from newsgen.extract.context import Context
+from newsgen.extract.context import Context, doc_ents, doc_tokens, span_text, token_strings
 from newsgen.records import Person, Span
 from newsgen.resolve.names import (
     PARTICLES,
@@ -162,7 +162,8 @@ class _Cluster:
 
 def _newline_before(doc: Doc, i: int) -> bool:
     """A line break between token i - 1 and token i (text copied from the web keeps them)."""
-    return i > 0 and ("\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text or doc[i].is_space)
+    tokens = doc_tokens(doc)
+    return i > 0 and ("\n" in tokens[i - 1].whitespace_ or "\n" in tokens[i - 1].text or tokens[i].is_space)
 
 
 def _is_honorific(tok: Token) -> bool:
@@ -186,7 +187,8 @@ def _person_noun(tok: Token) -> bool:
 
     A title word used as an adjective after a noun ('Conseil général', 'directeur adjoint') is not one.
     """
-    if tok.pos_ == "ADJ" and tok.i > 0 and tok.doc[tok.i - 1].pos_ in {"NOUN", "PROPN"}:
+    tokens = doc_tokens(tok.doc)
+    if tok.pos_ == "ADJ" and tok.i > 0 and tokens[tok.i - 1].pos_ in {"NOUN", "PROPN"}:
         return False
     return _is_title(tok.text) or (tok.pos_ == "NOUN" and tok.text[:1].islower() and len(tok.text) > 4
                                    and _PERSON_SUFFIX.search(tok.lower_) is not None
@@ -200,7 +202,13 @@ def _wordy(tok: Token) -> bool:
 
 def _cap_word(tok: Token) -> bool:
     """A capitalised word that can be part of a name: 'Choïgou', 'KCNA', 'F.', not '«' or '1918'."""
-    text = tok.text.lstrip("_")
+    return _cap_text(tok.text)
+
+
+@lru_cache(maxsize=65536)
+def _cap_text(text: str) -> bool:
+    """`_cap_word` of a token's text (asked of the same few words over and over)."""
+    text = text.lstrip("_")
     if not text or _NO_NAME.search(text):
         return False
     first = _LETTERS.search(text)
@@ -214,26 +222,28 @@ def _is_acronym(tok: Token) -> bool:
 
 def _is_particle(doc: Doc, i: int) -> bool:
     """'de', 'van', "d'" or a glued "L'" inside a name, when a capitalised word follows on the same line."""
-    tok = doc[i]
+    tokens = doc_tokens(doc)
+    tok = tokens[i]
     low = tok.lower_.rstrip("'’")
     glued = tok.text.endswith(("'", "’")) and not tok.whitespace_
     if low not in PARTICLES and not glued:
         return False
     if tok.text[0].isupper() and not glued and low not in {"le", "la", "van", "von", "de", "di", "da", "del", "du"}:
         return False
-    if tok.text in {"le", "la", "les"} and (i == 0 or doc[i - 1].lower_ not in {"de", "d'", "d’"}):
+    if tok.text in {"le", "la", "les"} and (i == 0 or tokens[i - 1].lower_ not in {"de", "d'", "d’"}):
         return False  # "le Quotidien du Peuple": an article; "Jean de la Fontaine" keeps its "la"
     j = i + 1
-    if j + 1 < len(doc) and doc[j].text.islower() and doc[j].lower_ in PARTICLES:  # "von der Leyen"
+    if j + 1 < len(doc) and tokens[j].text.islower() and tokens[j].lower_ in PARTICLES:  # "von der Leyen"
         j += 1
-    return j < len(doc) and _cap_word(doc[j]) and not _newline_before(doc, j) and not _is_honorific(doc[j])
+    return j < len(doc) and _cap_word(tokens[j]) and not _newline_before(doc, j) and not _is_honorific(tokens[j])
 
 
 def _name_syllable(doc: Doc, k: int) -> bool:
     """A short capitalised word that French lists as a stop word but that is a syllable of an Asian
     name: "Tran Hong Ha", "Choe Son-hui", "Son Heung-min". Mid-sentence, French writes such words
     capitalised only inside a name."""
-    tok = doc[k]
+    tokens = doc_tokens(doc)
+    tok = tokens[k]
     text = tok.text
     return tok.is_stop and text[0].isupper() and text[1:].islower() and tok.lower_ in _NAME_SYLLABLES
 
@@ -245,37 +255,41 @@ _NAME_SYLLABLES = frozenset("ai ha hi ho hue hui ma na sa son ta ton tu un vu".s
 
 def _full_name_follows(doc: Doc, j: int) -> bool:
     """Two capitalised non-particle words from token j on the same line: a given name and a surname."""
+    tokens = doc_tokens(doc)
     k = j
-    while k < len(doc) and k - j < 2 and _cap_word(doc[k]) and not _is_particle(doc, k) and not _is_title(doc[k].text) \
-            and not _newline_before(doc, k) and not doc[k].text.isupper():
+    while k < len(doc) and k - j < 2 and _cap_word(tokens[k]) and not _is_particle(doc, k) \
+            and not _is_title(tokens[k].text) \
+            and not _newline_before(doc, k) and not tokens[k].text.isupper():
         k += 1
     return k - j >= 2
 
 
 def _starts_name(doc: Doc, i: int) -> bool:
-    tok = doc[i]
+    tokens = doc_tokens(doc)
+    tok = tokens[i]
     if _is_honorific(tok) or tok.is_space:
         return False
     if _is_particle(doc, i):  # "de Gaulle", "van Petegem"; "du Conseil", "des Alpes" are not names
-        if i + 1 < len(doc) and is_place_name(doc[i + 1].text):
+        if i + 1 < len(doc) and is_place_name(tokens[i + 1].text):
             return False  # "des institutions juives de France Roger Cukierman": a complement, then the name
         if tok.text in {"de", "d'", "d’", "du", "des"} and _full_name_follows(doc, i + 1):
             return False  # "la sœur de Kim Jong Un": "de" is the preposition; "de Gaulle" alone is a name
         return tok.lower_ not in _NOT_LEADING_PARTICLES
-    if tok.is_stop and tok.ent_type_ == "PER" and i + 1 < len(doc) and doc[i + 1].ent_iob_ == "I" \
+    if tok.is_stop and tok.ent_type_ == "PER" and i + 1 < len(doc) and tokens[i + 1].ent_iob_ == "I" \
             and _name_syllable(doc, i) and not _newline_before(doc, i + 1) \
-            and (doc[i + 1].text in _HYPHENS or _cap_word(doc[i + 1]) and not _is_title(doc[i + 1].text)):
+            and (tokens[i + 1].text in _HYPHENS or _cap_word(tokens[i + 1]) and not _is_title(tokens[i + 1].text)):
         return True  # "Son Heung-min", "Ma Zhaoxu" tagged as a person
-    if i > 0 and doc[i - 1].lower_ in {"de", "d'", "d’", "du", "des"} and is_place_name(tok.text):
+    if i > 0 and tokens[i - 1].lower_ in {"de", "d'", "d’", "du", "des"} and is_place_name(tok.text):
         return False  # "... de France Roger Cukierman": the place completes what comes before
     return _cap_word(tok) and not tok.is_stop and not _is_title(tok.text)
 
 
 def _hyphen_piece(doc: Doc, k: int, first: int) -> bool:
     """Token k + 1 continues the name through the hyphen at k: 'Kim Jong' '-' 'un', 'Olivier' '-' 'Clottu'."""
-    if k + 1 >= len(doc) or doc[k - 1].whitespace_ or doc[k].whitespace_:
+    tokens = doc_tokens(doc)
+    if k + 1 >= len(doc) or tokens[k - 1].whitespace_ or tokens[k].whitespace_:
         return False
-    nxt = doc[k + 1]
+    nxt = tokens[k + 1]
     if not nxt.is_alpha:
         return False
     if nxt.text[0].isupper():
@@ -292,10 +306,11 @@ def _read_name(doc: Doc, i: int, stop: int | None = None) -> int:
     word followed by a Titlecase one ends it ("BECK Heinrich Sutermeister" is two runs).
     `stop` bounds the run (the end of an entity) except for hyphen continuations.
     """
+    tokens = doc_tokens(doc)
     n = len(doc)
     end = k = i
     while k < n and k - i < _MAX_NAME_TOKENS:
-        tok = doc[k]
+        tok = tokens[k]
         if k > i and _newline_before(doc, k):
             break
         if k > i and tok.text in _HYPHENS and _hyphen_piece(doc, k, i):
@@ -309,11 +324,11 @@ def _read_name(doc: Doc, i: int, stop: int | None = None) -> int:
             continue
         if _cap_word(tok) and (not tok.is_stop or _name_syllable(doc, k) and (k > i or tok.ent_type_ == "PER")) \
                 and (k == i or not _is_title(tok.text)):
-            if k > i and doc[k - 1].is_alpha and doc[k - 1].text.isupper() and len(doc[k - 1].text) > 1 \
+            if k > i and tokens[k - 1].is_alpha and tokens[k - 1].text.isupper() and len(tokens[k - 1].text) > 1 \
                     and not tok.text.isupper():
                 break
-            if k > i and tok.text.isupper() and not doc[k - 1].text.isupper() and k + 2 < n \
-                    and doc[k + 1].text == "," and doc[k + 2].like_num:
+            if k > i and tok.text.isupper() and not tokens[k - 1].text.isupper() and k + 2 < n \
+                    and tokens[k + 1].text == "," and tokens[k + 2].like_num:
                 break  # a dateline starts: "... Kellogg PARIS, 15 (Havas)"
             k += 1
             end = k
@@ -331,20 +346,21 @@ def _from_entities(doc: Doc) -> list[_Mention]:
     MISC entities are read too (the tagger files many foreign names there: "Recep Tayyip Erdoğan"),
     but only to complete someone found otherwise.
     """
+    tokens = doc_tokens(doc)
     found: list[_Mention] = []
     n = len(doc)
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ not in {"PER", "MISC"}:
             continue
         # past the entity's end, only untagged capitalised words ("Carlo Florindo" + "Semini")
         stop = ent.end
-        while stop < n and stop - ent.end < 2 and doc[stop].ent_iob_ == "O" and _cap_word(doc[stop]) \
-                and (not doc[stop].is_stop or _name_syllable(doc, stop)) and not _newline_before(doc, stop):
+        while stop < n and stop - ent.end < 2 and tokens[stop].ent_iob_ == "O" and _cap_word(tokens[stop]) \
+                and (not tokens[stop].is_stop or _name_syllable(doc, stop)) and not _newline_before(doc, stop):
             stop += 1
         k = ent.start
         while k < ent.end:
             # "consul de Russie" tagged PER: a particle after a lowercase word opens no name
-            inner_particle = k > ent.start and doc[k - 1].text[:1].islower() and _is_particle(doc, k)
+            inner_particle = k > ent.start and tokens[k - 1].text[:1].islower() and _is_particle(doc, k)
             end = _read_name(doc, k, stop) if _starts_name(doc, k) and not inner_particle else k
             if end > k:
                 found.append(_Mention(k, end, misc=ent.label_ == "MISC"))
@@ -356,22 +372,24 @@ def _from_entities(doc: Doc) -> list[_Mention]:
 
 def _after_honorifics(doc: Doc) -> list[_Mention]:
     """'M. Shoigu', 'Mme Pelletier', 'M. le ministre Bally', and every name of 'MM. A, B et C'."""
+    tokens, texts = doc_tokens(doc), token_strings(doc, "text")
     found: list[_Mention] = []
     n = len(doc)
-    for i, tok in enumerate(doc):
-        if not _is_honorific(tok) or i + 1 >= n:
+    for i, text in enumerate(texts):
+        if _HONORIFIC.match(text) is None or i + 1 >= n:  # `_is_honorific`, on the text read once
             continue
+        tok = tokens[i]
         j = i + 1
-        if doc[j].text in {",", "»", ";", "'"} and not tok.whitespace_ and j + 1 < n:  # OCR: "M, Kellogg"
+        if tokens[j].text in {",", "»", ";", "'"} and not tok.whitespace_ and j + 1 < n:  # OCR: "M, Kellogg"
             j += 1
-        if doc[j].lower_ in {"le", "la", "l'", "l’"}:  # "M. le curé Ogier": the role is read later
+        if tokens[j].lower_ in {"le", "la", "l'", "l’"}:  # "M. le curé Ogier": the role is read later
             k = j + 1
-            while k < n and k - j <= 3 and doc[k].text[:1].islower() and doc[k].is_alpha:
+            while k < n and k - j <= 3 and tokens[k].text[:1].islower() and tokens[k].is_alpha:
                 k += 1
             if k > j + 1 and k < n and _starts_name(doc, k):
                 j = k
         # after an honorific a title word is a surname: "M. Marchand", "Mme Chevalier"
-        surname_title = _cap_word(doc[j]) and _is_title(doc[j].text) and not doc[j].is_stop
+        surname_title = _cap_word(tokens[j]) and _is_title(tokens[j].text) and not tokens[j].is_stop
         if _newline_before(doc, j) or not (_starts_name(doc, j) or surname_title):
             continue
         end = _read_name(doc, j)
@@ -391,53 +409,58 @@ def _title_phrase_end(doc: Doc, i: int) -> tuple[int, bool]:
     the title ends on a common noun complement ("le patron du groupe"), after which a capitalised
     word names that noun ("Bâtir-Ouest") unless the tagger calls it a person.
     """
+    tokens = doc_tokens(doc)
     n = len(doc)
     j = i + 1
     common_complement = False
     while j < n and j - i <= 6 and not _newline_before(doc, j):
-        tok = doc[j]
+        tok = tokens[j]
         low = tok.lower_
         if tok.text[:1].islower() and (tok.pos_ == "ADJ" or _is_title(tok.text) or low == "chef"):
             common_complement = common_complement and tok.pos_ == "ADJ"
             j += 1
-        elif low == "en" and j + 1 < n and doc[j + 1].lower_ == "chef":  # "général en chef"
+        elif low == "en" and j + 1 < n and tokens[j + 1].lower_ == "chef":  # "général en chef"
             j += 2
-        elif low == "et" and j + 2 < n and doc[j + 1].lower_ in _ROLE_ADP and doc[j - 1].text[:1].islower():
+        elif low == "et" and j + 2 < n and tokens[j + 1].lower_ in _ROLE_ADP and tokens[j - 1].text[:1].islower():
             j += 1  # "ministre de l'emploi et des affaires sociales"
-        elif _is_acronym(tok) and tok.ent_type_ != "PER" and j + 1 < n and not doc[j + 1].text.isupper():
+        elif _is_acronym(tok) and tok.ent_type_ != "PER" and j + 1 < n and not tokens[j + 1].text.isupper():
             j += 1  # "le député LFI François Ruffin"
         elif low in _ROLE_ADP and j + 1 < n:
             k = j + 1
-            if doc[k].lower_ in {"la", "l'", "l’", "les"}:
+            if tokens[k].lower_ in {"la", "l'", "l’", "les"}:
                 k += 1
-            if k >= n or not _wordy(doc[k]) or doc[k].ent_type_ == "PER" or _is_honorific(doc[k]):
+            if k >= n or not _wordy(tokens[k]) or tokens[k].ent_type_ == "PER" or _is_honorific(tokens[k]):
                 break
             j = k + 1
-            common_complement = doc[k].text[:1].islower() and not _is_title(doc[k].text)
-            if doc[k].ent_iob_ == "B":  # a named complement is read whole: "le maire de New York Eric Adams"
-                while j < n and doc[j].ent_iob_ == "I":
+            common_complement = tokens[k].text[:1].islower() and not _is_title(tokens[k].text)
+            if tokens[k].ent_iob_ == "B":  # a named complement is read whole: "le maire de New York Eric Adams"
+                while j < n and tokens[j].ent_iob_ == "I":
                     j += 1
         else:
             break
-    if j + 2 < n and doc[j].text == "(" and _is_acronym(doc[j + 1]) and doc[j + 2].text == ")":
+    if j + 2 < n and tokens[j].text == "(" and _is_acronym(tokens[j + 1]) and tokens[j + 2].text == ")":
         j += 3  # "le directeur de l'Organisation mondiale de la santé (OMS), ..."
     return j, common_complement
 
 
 def _after_titles(doc: Doc) -> list[_Mention]:
     """'président Poutine', 'le roi de Pologne Wadislas', 'le comte de Méran', 'Sa Majesté Georges V'."""
+    tokens, texts = doc_tokens(doc), token_strings(doc, "text")
     found: list[_Mention] = []
     n = len(doc)
-    for i, tok in enumerate(doc):
-        if not _is_title(tok.text) or not tok.is_alpha and "-" not in tok.text \
-                or tok.text[0].isupper() and tok.ent_type_ in {"LOC", "ORG"}:  # "Président Wilson" the liner
+    for i, text in enumerate(texts):
+        if not _is_title(text):
+            continue  # most words: nothing more to read
+        tok = tokens[i]
+        if not tok.is_alpha and "-" not in text \
+                or text[0].isupper() and tok.ent_type_ in {"LOC", "ORG"}:  # "Président Wilson" the liner
             continue
         if tok.pos_ == "VERB" and "Part" in tok.morph.get("VerbForm") \
-                or i > 0 and doc[i - 1].pos_ == "AUX" and doc[i - 1].lemma_ in {"avoir", "être"}:
+                or i > 0 and tokens[i - 1].pos_ == "AUX" and tokens[i - 1].lemma_ in {"avoir", "être"}:
             continue  # a participle, not a title: "a accusé Washington", "a été élu"
         j, common_complement = _title_phrase_end(doc, i)
         if j < n and not _newline_before(doc, j) and _starts_name(doc, j) \
-                and not (common_complement and doc[j].ent_type_ != "PER"):
+                and not (common_complement and tokens[j].ent_type_ != "PER"):
             # the title vouches for the name even where the tagger saw a place or an organisation
             # ("le colonel Gerbufch", "la ministre de l'Écologie Aigerim Nurlanova")
             end = _read_name(doc, j)
@@ -448,7 +471,8 @@ def _after_titles(doc: Doc) -> list[_Mention]:
         if apposed is not None:
             found.append(apposed)
             continue
-        if tok.lower_ in _NOBLE and i + 1 < n and doc[i + 1].lower_ in {"de", "d'", "d’"} and _is_particle(doc, i + 1):
+        if tok.lower_ in _NOBLE and i + 1 < n and tokens[i + 1].lower_ in {"de", "d'", "d’"} \
+                and _is_particle(doc, i + 1):
             end = _read_name(doc, i + 1)
             if end > i + 2:
                 found.append(_Mention(i + 1, end, support=True))
@@ -458,15 +482,16 @@ def _after_titles(doc: Doc) -> list[_Mention]:
 def _apposed_name(doc: Doc, i: int, j: int) -> _Mention | None:
     """'Le secrétaire général du Parti communiste du Vietnam, Nguyen Phu Trong, a rencontré ...': a full
     name set off by commas right after a title phrase (doc[i:j]) that opens with an article."""
+    tokens = doc_tokens(doc)
     n = len(doc)
-    if i == 0 or doc[i - 1].lower_ not in _ROLE_ARTICLES or not doc[i].text[:1].islower() \
-            or j + 1 >= n or doc[j].text != "," or _newline_before(doc, j + 1) or not _starts_name(doc, j + 1):
+    if i == 0 or tokens[i - 1].lower_ not in _ROLE_ARTICLES or not tokens[i].text[:1].islower() \
+            or j + 1 >= n or tokens[j].text != "," or _newline_before(doc, j + 1) or not _starts_name(doc, j + 1):
         return None
     end = _read_name(doc, j + 1)
-    words = [t for t in doc[j + 1:end] if _cap_word(t) and t.text not in _HYPHENS]
-    if len(words) < 2 or is_place_name(doc[j + 1:end].text) or any(_is_acronym(t) for t in words):
+    words = [t for t in tokens[j + 1:end] if _cap_word(t) and t.text not in _HYPHENS]
+    if len(words) < 2 or is_place_name(span_text(doc, j + 1, end)) or any(_is_acronym(t) for t in words):
         return None
-    if end < n and doc[end].text not in {",", ")", ".", ";"} and doc[end].pos_ not in {"AUX", "VERB"}:
+    if end < n and tokens[end].text not in {",", ")", ".", ";"} and tokens[end].pos_ not in {"AUX", "VERB"}:
         return None
     return _Mention(j + 1, end, support=True)
 
@@ -478,21 +503,22 @@ def _in_ranked_lists(ctx: Context) -> list[_Mention]:
     paragraph does not produce people.
     """
     doc = ctx.doc
+    tokens = doc_tokens(doc)
     items: list[_Mention] = []
     for m in _RANK.finditer(ctx.analysed):
         span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
         if span is None:
             continue
         j = span.start
-        if j + 1 < len(doc) and (_is_honorific(doc[j]) or is_initial(doc[j].text)) and _cap_word(doc[j + 1]):
+        if j + 1 < len(doc) and (_is_honorific(tokens[j]) or is_initial(tokens[j].text)) and _cap_word(tokens[j + 1]):
             j += 1  # "M. Zberg" is Markus here, not Monsieur
-        if not _starts_name(doc, j) and not (_cap_word(doc[j]) and _is_title(doc[j].text)):
+        if not _starts_name(doc, j) and not (_cap_word(tokens[j]) and _is_title(tokens[j].text)):
             continue
-        end = _read_name(doc, j + 1) if _is_title(doc[j].text) else _read_name(doc, j)
+        end = _read_name(doc, j + 1) if _is_title(tokens[j].text) else _read_name(doc, j)
         end = max(end, j + 1)
         if end >= len(doc):
             continue
-        nxt = doc[end]
+        nxt = tokens[end]
         if nxt.text in {"(", ".", ","} or (nxt.lower_ in {"à", "a", "m."} and end + 1 < len(doc)):
             items.append(_Mention(j, end, support=True))
     return items if len(items) >= 3 else []
@@ -500,11 +526,12 @@ def _in_ranked_lists(ctx: Context) -> list[_Mention]:
 
 def _skip_parenthesis(doc: Doc, k: int, limit: int) -> int:
     """Past a short '(Genève)' after a list item, and past OCR specks glued to it ("JatOn' (Morges)")."""
-    while 0 < k < limit and doc[k].text in {"'", "’", "*", "»", "\""} and not doc[k - 1].whitespace_:
+    tokens = doc_tokens(doc)
+    while 0 < k < limit and tokens[k].text in {"'", "’", "*", "»", "\""} and not tokens[k - 1].whitespace_:
         k += 1
-    if k < limit and doc[k].text in {"(", "{"}:
+    if k < limit and tokens[k].text in {"(", "{"}:
         for e in range(k + 1, min(k + 6, limit)):
-            if doc[e].text == ")":
+            if tokens[e].text == ")":
                 return e + 1
     return k
 
@@ -514,14 +541,15 @@ def _list_items(doc: Doc, k: int, limit: int) -> tuple[list[tuple[int, int, bool
 
     Returns (start, end, introduced by "et") per item and where reading stopped.
     """
+    tokens = doc_tokens(doc)
     items: list[tuple[int, int, bool]] = []
     k = _skip_parenthesis(doc, k, limit)
-    while k < limit and (doc[k].text == "," or doc[k].text == "et"):
-        by_et = doc[k].text == "et" or k + 1 < limit and doc[k + 1].text == "et"
-        k += 2 if doc[k].text == "," and by_et else 1
+    while k < limit and (tokens[k].text == "," or tokens[k].text == "et"):
+        by_et = tokens[k].text == "et" or k + 1 < limit and tokens[k + 1].text == "et"
+        k += 2 if tokens[k].text == "," and by_et else 1
         end = _read_name(doc, k) if k < limit and _starts_name(doc, k) else k
         if end == k or end > limit:
-            k -= 2 if by_et and doc[k - 2].text == "," else 1
+            k -= 2 if by_et and tokens[k - 2].text == "," else 1
             break
         items.append((k, end, by_et))
         k = _skip_parenthesis(doc, end, limit)
@@ -532,19 +560,20 @@ def _complete_lists(doc: Doc, anchors: list[_Mention]) -> list[_Mention]:
     """'tels que Zariategui, Eflio, Torre, Madrazo et Vargas': when people stand on both sides of a
     stretch of list items, the items are people too, even where the tagger missed them; after the
     last person found, items count only up to a closing 'et X' and if none is tagged a place."""
+    tokens = doc_tokens(doc)
     found: list[_Mention] = []
     n = len(doc)
     anchors = sorted(anchors, key=lambda m: m.start)
     for a, b in zip(anchors, anchors[1:] + [None]):
         if b is not None and b.start - a.end <= _MAX_LIST_GAP:
             items, k = _list_items(doc, a.end, b.start)
-            if k == b.start or k + 1 == b.start and doc[k].text == ",":
+            if k == b.start or k + 1 == b.start and tokens[k].text == ",":
                 found += [_Mention(s, e, support=True) for s, e, _ in items]
             continue
         items, k = _list_items(doc, a.end, min(n, a.end + 4 * _MAX_LIST_GAP))
         while items and not items[-1][2]:
             items.pop()
-        if items and not any(t.ent_type_ in {"LOC", "ORG"} for s, e, _ in items for t in doc[s:e]):
+        if items and not any(t.ent_type_ in {"LOC", "ORG"} for s, e, _ in items for t in tokens[s:e]):
             found += [_Mention(s, e, support=True) for s, e, _ in items]
     return found
 
@@ -568,29 +597,32 @@ def _merge_candidates(cands: list[_Mention]) -> list[_Mention]:
 
 def _name_text(doc: Doc, m: _Mention) -> str:
     """The name as written, on one line, without OCR specks glued to it ("_Hôfw", "Choi'")."""
-    return " ".join(doc[m.start:m.end].text.split()).strip("_ '’*\"")
+    return " ".join(span_text(doc, m.start, m.end).split()).strip("_ '’*\"")
 
 
 def _core_words(doc: Doc, m: _Mention) -> list[Token]:
-    return [t for t in doc[m.start:m.end] if t.text not in _HYPHENS and t.lower_.rstrip("'’") not in PARTICLES
-            and not t.text.startswith("-") and not (t.i > m.start and doc[t.i - 1].text in _HYPHENS)]
+    tokens = doc_tokens(doc)
+    return [t for t in tokens[m.start:m.end] if t.text not in _HYPHENS and t.lower_.rstrip("'’") not in PARTICLES
+            and not t.text.startswith("-") and not (t.i > m.start and tokens[t.i - 1].text in _HYPHENS)]
 
 
 def _entity_labels(doc: Doc) -> dict[str, str]:
     """The label spaCy gives each folded entity text most often: 'nelfon' -> PER even if once LOC."""
     votes: dict[str, Counter[str]] = {}
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         votes.setdefault(fold(ent.text), Counter())[ent.label_] += 1
     return {text: c.most_common(1)[0][0] if c["PER"] < max(c.values()) else "PER" for text, c in votes.items()}
 
 
 def _after_named_thing(doc: Doc, start: int) -> bool:
     """The name closes a thing's name: "l'agence Anadolu", "le quotidien Folha de S. Paulo", "rue Paul Bert"."""
+    tokens = doc_tokens(doc)
     k = start - 1
-    while k >= 0 and start - k <= 4 and (_cap_word(doc[k]) and not _is_title(doc[k].text) or _is_particle(doc, k)):
+    while k >= 0 and start - k <= 4 \
+            and (_cap_word(tokens[k]) and not _is_title(tokens[k].text) or _is_particle(doc, k)):
         k -= 1
     # the thing's name right after its noun starts with a capital ("aux côtés d'Alain Krivine" is a person)
-    return k >= 0 and doc[k].lower_ in _NAMED_THINGS and (k + 1 == start or _cap_word(doc[k + 1]))
+    return k >= 0 and tokens[k].lower_ in _NAMED_THINGS and (k + 1 == start or _cap_word(tokens[k + 1]))
 
 
 def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -> str:
@@ -599,6 +631,7 @@ def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -
     `weak_ends` holds the last token of each weak mention so far, so that the items of a list
     opened by a doubtful word stay doubtful ("à Moldava, Bazias, Kovi").
     """
+    tokens = doc_tokens(doc)
     core = _core_words(doc, m)
     text = _name_text(doc, m)
     if not core or _NO_NAME.search(text):
@@ -608,7 +641,7 @@ def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -
     supported = m.support or m.honorific is not None
     if not supported and all(_is_title(t.text) or t.lower_ in _ORDINALS or t.is_stop for t in core):
         return "drop"  # "Lord", "Premier Consul"; but "M. Marchand" is a name
-    prev = doc[m.start - 1] if m.start > 0 else None
+    prev = tokens[m.start - 1] if m.start > 0 else None
     if prev is not None and prev.lower_ in _CREDIT_WORDS:
         return "drop"
     if prev is not None and re.search(r"-(?:Le|La|De|Du|Van|Von)$", prev.text):
@@ -629,12 +662,12 @@ def _judge(doc: Doc, m: _Mention, labels: dict[str, str], weak_ends: set[int]) -
         return "drop"  # an acronym: KCNA, RIA, OTAN
     if len(_LETTERS.findall(word.text)) <= 2:
         return "weak"  # "Xi" after "Xi Jinping", else a scrap of OCR
-    nxt = doc[m.end] if m.end < len(doc) else None
+    nxt = tokens[m.end] if m.end < len(doc) else None
     if elsewhere in {"LOC", "ORG"} or (prev is not None and prev.lower_ in _PLACE_PREPOSITIONS):
         return "weak"
     if prev is not None and prev.text in {"(", "{"} and nxt is not None and nxt.text == ")":
         return "weak"  # "(Genève)", "(Esp)"
-    if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and doc[m.end + 1].like_num:
+    if nxt is not None and nxt.text == "," and m.end + 1 < len(doc) and tokens[m.end + 1].like_num:
         return "weak"  # a dateline: "Rorschach, 15 septembre"
     if prev is not None and prev.lower_ in {",", "et"} and m.start - 2 in weak_ends:
         return "weak"  # the next item of a list of places or things
@@ -704,6 +737,7 @@ def _rescue_surnames(doc: Doc, clusters: list[_Cluster], taken: set[int]) -> Non
     A lone capitalised word whose key is the surname of exactly one person with a full name joins
     that person, unless an article or a place preposition before it says it is a thing or a place.
     """
+    tokens = doc_tokens(doc)
     owners: dict[str, list[_Cluster]] = {}
     for c in clusters:
         parts = name_parts(c.name)
@@ -711,14 +745,17 @@ def _rescue_surnames(doc: Doc, clusters: list[_Cluster], taken: set[int]) -> Non
             owners.setdefault(translit_key(parts.surname), []).append(c)
     if not owners:
         return
-    one_word_ents = {e.start for e in doc.ents if len(e) == 1}
-    for tok in doc:
-        if tok.i in taken or not _cap_word(tok) or tok.is_stop or _is_acronym(tok) or len(tok.text) < 3:
+    one_word_ents = {e.start for e in doc_ents(doc) if len(e) == 1}
+    for i, text in enumerate(token_strings(doc, "text")):
+        if i in taken or not _cap_text(text):
+            continue  # `_cap_word` on the text read once: most words stop here
+        tok = tokens[i]
+        if tok.is_stop or _is_acronym(tok) or len(tok.text) < 3:
             continue
         if tok.ent_type_ == "PER" or tok.ent_iob_ == "I" or tok.ent_iob_ == "B" and tok.i not in one_word_ents:
             continue  # PER words were judged already; a word inside a longer entity is part of a name
         hits = owners.get(translit_key(tok.text), [])
-        prev = doc[tok.i - 1].lower_ if tok.i > 0 else ""
+        prev = tokens[tok.i - 1].lower_ if tok.i > 0 else ""
         if len(hits) != 1 or prev in _DETERMINERS or prev in _PLACE_PREPOSITIONS:
             continue
         hits[0].mentions.append(_Mention(tok.i, tok.i + 1))
@@ -730,16 +767,17 @@ def _rescue_surnames(doc: Doc, clusters: list[_Cluster], taken: set[int]) -> Non
 
 def _clean_role(doc: Doc, a: int, b: int) -> str | None:
     """The role phrase doc[a:b] as text: trimmed, lowercase-initial, no trailing punctuation."""
-    while a < b and (doc[a].is_punct or doc[a].lower_ in _ROLE_ARTICLES or doc[a].lower_ in _ROLE_ADP):
+    tokens = doc_tokens(doc)
+    while a < b and (tokens[a].is_punct or tokens[a].lower_ in _ROLE_ARTICLES or tokens[a].lower_ in _ROLE_ADP):
         a += 1
-    while b > a and (doc[b - 1].is_punct or doc[b - 1].text in _ROLE_ADP or doc[b - 1].text in _ROLE_ARTICLES
-                     or doc[b - 1].lower_ == "et"):
-        if doc[b - 1].text == ")" and any(t.text == "(" for t in doc[a:b - 1]):
+    while b > a and (tokens[b - 1].is_punct or tokens[b - 1].text in _ROLE_ADP or tokens[b - 1].text in _ROLE_ARTICLES
+                     or tokens[b - 1].lower_ == "et"):
+        if tokens[b - 1].text == ")" and any(t.text == "(" for t in tokens[a:b - 1]):
             break  # "... de l'énergie atomique (AIEA)" keeps its parenthesis
         b -= 1
     if b <= a:
         return None
-    text = " ".join(doc[a:b].text.split()).strip(" ,;:")
+    text = " ".join(span_text(doc, a, b).split()).strip(" ,;:")
     if not text or not _LETTERS.match(text):
         return None
     if text[0].isupper() and not text[:2].isupper():
@@ -762,24 +800,26 @@ def _in_name(tok: Token) -> bool:
 
 def _np_internal(doc: Doc, k: int) -> bool:
     """Can token k sit inside a role noun phrase read leftwards from a name?"""
-    tok = doc[k]
+    tokens = doc_tokens(doc)
+    tok = tokens[k]
     if tok.text in _HYPHENS:
         return True
     if not _wordy(tok) or tok.is_space:
         return False
-    left = doc[k - 1] if k > 0 else None
+    left = tokens[k - 1] if k > 0 else None
     if tok.lower_ in _ROLE_ADP:  # "ministre de la Défense": a preposition between a noun and its complement
         if left is None or not _wordy(left):
             return False
         if left.pos_ in {"NOUN", "ADJ"} or _person_noun(left) or _role_participle(left):
             return True
-        if left.lower_ == "et" and k >= 2 and doc[k - 2].pos_ in {"NOUN", "ADJ"} and doc[k - 2].text[:1].islower():
+        if left.lower_ == "et" and k >= 2 and tokens[k - 2].pos_ in {"NOUN", "ADJ"} \
+                and tokens[k - 2].text[:1].islower():
             return True  # "ministre de la culture et des affaires sociales"
         # "championne de France de ski": a proper noun that is itself a complement
-        return left.text[:1].isupper() and k >= 2 and doc[k - 2].lower_ in _ROLE_ADP | {"la", "l'", "l’", "les"}
+        return left.text[:1].isupper() and k >= 2 and tokens[k - 2].lower_ in _ROLE_ADP | {"la", "l'", "l’", "les"}
     if tok.pos_ == "DET" or tok.lower_ in _DETERMINERS:
         return left is not None and left.lower_ in _ROLE_ADP and k >= 2 and (
-            doc[k - 2].pos_ in {"NOUN", "ADJ", "PROPN"} or _role_participle(doc[k - 2]))
+            tokens[k - 2].pos_ in {"NOUN", "ADJ", "PROPN"} or _role_participle(tokens[k - 2]))
     if tok.lower_ == "et":
         return left is not None and left.text[:1].islower() and left.pos_ in {"NOUN", "ADJ"}
     if _role_participle(tok) and left is not None and _person_noun(left):
@@ -796,15 +836,16 @@ def _role_start(doc: Doc, a: int, b: int, closest: bool = False) -> int | None:
     The first person noun, or with `closest` the last one: a name juxtaposed to 'la sœur du dirigeant
     nord-coréen' is the leader's, while after a comma it would be the sister's.
     """
+    tokens = doc_tokens(doc)
     found = None
     for p in range(a, b):
-        tok = doc[p]
-        capital_ok = tok.is_sent_start or (p > 0 and doc[p - 1].lower_ in _ROLE_ARTICLES)
+        tok = tokens[p]
+        capital_ok = tok.is_sent_start or (p > 0 and tokens[p - 1].lower_ in _ROLE_ARTICLES)
         if _person_noun(tok) and (tok.text[:1].islower() or capital_ok and _is_title(tok.text)):
-            while p > a and doc[p - 1].pos_ == "ADJ" and (doc[p - 1].text[:1].islower()
-                                                          or doc[p - 1].lower_ in _ORDINALS):
+            while p > a and tokens[p - 1].pos_ == "ADJ" and (tokens[p - 1].text[:1].islower()
+                                                          or tokens[p - 1].lower_ in _ORDINALS):
                 p -= 1
-            while closest and p >= a + 2 and doc[p - 1].lower_ == "et" and _person_noun(doc[p - 2]):
+            while closest and p >= a + 2 and tokens[p - 1].lower_ == "et" and _person_noun(tokens[p - 2]):
                 p -= 2  # "le producteur et musicien suisse David Wehren"
             if found is not None and closest and "Plur" in tok.morph.get("Number"):
                 continue  # "le président de l'Association des maires de France X": one person, not "maires"
@@ -819,54 +860,58 @@ def _role_start(doc: Doc, a: int, b: int, closest: bool = False) -> int | None:
 
 def _left_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
     """'le président nord-coréen Kim Jong-un', 'le secrétaire du Conseil de sécurité russe, Sergueï Choïgou'."""
+    tokens = doc_tokens(doc)
     i = m.start - 1
-    if i >= 0 and _is_honorific(doc[i]) or m.honorific == i - 1:  # "M. Shoigu", "M, Kellogg"
+    if i >= 0 and _is_honorific(tokens[i]) or m.honorific == i - 1:  # "M. Shoigu", "M, Kellogg"
         i = m.honorific - 1 if m.honorific is not None else i - 1
-    apposed = i >= 0 and doc[i].text in {",", ":"}
+    apposed = i >= 0 and tokens[i].text in {",", ":"}
     if apposed:
         i -= 1
     last = i
-    if apposed and i > 2 and doc[i].text == ")":
+    if apposed and i > 2 and tokens[i].text == ")":
         # "le directeur général de l'Agence internationale de l'énergie atomique (AIEA), Rafael Grossi"
-        j = next((j for j in range(i - 1, max(i - 6, 0), -1) if doc[j].text in {"(", ")"}), None)
-        if j is not None and doc[j].text == "(" and j - 1 >= 0 and not _newline_before(doc, j):
+        j = next((j for j in range(i - 1, max(i - 6, 0), -1) if tokens[j].text in {"(", ")"}), None)
+        if j is not None and tokens[j].text == "(" and j - 1 >= 0 and not _newline_before(doc, j):
             i = j - 1
-    if apposed and i > 1 and _in_name(doc[i]):
+    if apposed and i > 1 and _in_name(tokens[i]):
         # "l'ancien directeur de cabinet de Jacques Delors, Pascal Lamy": the role ends on a person's name
         s = i
-        while s > 0 and (_in_name(doc[s - 1]) or doc[s - 1].text in _HYPHENS) and i - s < _MAX_NAME_TOKENS:
+        while s > 0 and (_in_name(tokens[s - 1]) or tokens[s - 1].text in _HYPHENS) and i - s < _MAX_NAME_TOKENS:
             s -= 1
-        if s > 1 and doc[s - 1].lower_ in {"de", "d'", "d’", "du"}:
+        if s > 1 and tokens[s - 1].lower_ in {"de", "d'", "d’", "du"}:
             i = s - 2
-    if i < 0 or not _wordy(doc[i]) or doc[i].lower_ in _ROLE_ADP | _DETERMINERS | {"et", "ou"} \
-            or doc[i].pos_ not in {"NOUN", "ADJ", "PROPN", "X"} and not _person_noun(doc[i]) or _in_name(doc[i]):
+    if i < 0 or not _wordy(tokens[i]) or tokens[i].lower_ in _ROLE_ADP | _DETERMINERS | {"et", "ou"} \
+            or tokens[i].pos_ not in {"NOUN", "ADJ", "PROPN", "X"} and not _person_noun(tokens[i]) \
+            or _in_name(tokens[i]):
         return None
     a = i
-    if not apposed and _person_noun(doc[i]) and _is_title(doc[i].text):
+    if not apposed and _person_noun(tokens[i]) and _is_title(tokens[i].text):
         # "l'auguste père de Dona Maria": the title next to the name is the role
-        while a > 0 and (_is_title(doc[a - 1].text) or doc[a - 1].text in _HYPHENS or doc[a - 1].lower_ in _ORDINALS
-                         or doc[a - 1].pos_ == "ADJ" and doc[a - 1].text[:1].islower()):
+        while a > 0 and (_is_title(tokens[a - 1].text) or tokens[a - 1].text in _HYPHENS
+                         or tokens[a - 1].lower_ in _ORDINALS
+                         or tokens[a - 1].pos_ == "ADJ" and tokens[a - 1].text[:1].islower()):
             a -= 1
     else:
         skipped = 0
         while a > 0 and i - a < _MAX_ROLE_TOKENS + skipped and not _newline_before(doc, a):
-            if apposed and _in_name(doc[a - 1]):
+            if apposed and _in_name(tokens[a - 1]):
                 # "l'ancien directeur de cabinet de Jacques Delors, Pascal Lamy": a person in the complement
                 s = a - 1
-                while s > 0 and (_in_name(doc[s - 1]) or doc[s - 1].text in _HYPHENS) and a - s < _MAX_NAME_TOKENS:
+                while s > 0 and (_in_name(tokens[s - 1]) or tokens[s - 1].text in _HYPHENS) \
+                        and a - s < _MAX_NAME_TOKENS:
                     s -= 1
-                if s > 0 and doc[s - 1].lower_ in {"de", "d'", "d’", "du"}:
+                if s > 0 and tokens[s - 1].lower_ in {"de", "d'", "d’", "du"}:
                     skipped += a - s
                     a = s
                     continue
                 break
-            if not _np_internal(doc, a - 1) or _in_name(doc[a - 1]):
+            if not _np_internal(doc, a - 1) or _in_name(tokens[a - 1]):
                 break
             a -= 1
     p = _role_start(doc, a, i + 1, closest=not apposed)
-    if p is None or apposed and p > 0 and doc[p - 1].text in {",", ";"}:
+    if p is None or apposed and p > 0 and tokens[p - 1].text in {",", ";"}:
         return None  # "Louis Thorens, vice-président, Numa Matthey": the role is Thorens's
-    if p > 0 and not doc[p].is_sent_start and doc[p - 1].lower_ not in _DETERMINERS | _ROLE_ADP | {"et", "ou"}:
+    if p > 0 and not tokens[p].is_sent_start and tokens[p - 1].lower_ not in _DETERMINERS | _ROLE_ADP | {"et", "ou"}:
         return None  # a role phrase opens with an article: not "Réunis le 20 février à Mendoza, X"
     role = _clean_role(doc, p, last + 1)
     return (role, p, last + 1) if role else None
@@ -875,79 +920,81 @@ def _left_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
 def _right_role(doc: Doc, m: _Mention) -> tuple[str, int, int] | None:
     """'Jules Capré, le fameux pronostiqueur du temps', 'Numa Matthey, secrétaire',
     'M. Shoigu, qui est également un ancien ministre russe de la Défense'."""
+    tokens = doc_tokens(doc)
     n = len(doc)
     k = m.end
-    if k >= n or doc[k].text != ",":
+    if k >= n or tokens[k].text != ",":
         return None
     k += 1
-    if k + 2 < n and doc[k].like_num and doc[k + 1].lower_ == "ans" and doc[k + 2].text == ",":  # ", 46 ans,"
+    if k + 2 < n and tokens[k].like_num and tokens[k + 1].lower_ == "ans" and tokens[k + 2].text == ",":  # ", 46 ans,"
         k += 3
     relative = False
-    if k < n and doc[k].lower_ == "qui":
+    if k < n and tokens[k].lower_ == "qui":
         relative = True
         k += 1
-        if k + 1 < n and doc[k].lower_ in {"a", "avait"} and doc[k + 1].lower_ == "été":
+        if k + 1 < n and tokens[k].lower_ in {"a", "avait"} and tokens[k + 1].lower_ == "été":
             k += 2
-        elif k < n and doc[k].lower_ in _RELATIVE_COPULA:
+        elif k < n and tokens[k].lower_ in _RELATIVE_COPULA:
             k += 1
         else:
             return None
-        while k < n and doc[k].pos_ == "ADV" and doc[k].lower_ not in _ROLE_ARTICLES:
+        while k < n and tokens[k].pos_ == "ADV" and tokens[k].lower_ not in _ROLE_ARTICLES:
             k += 1
-    article = k < n and doc[k].lower_ in _ROLE_ARTICLES
+    article = k < n and tokens[k].lower_ in _ROLE_ARTICLES
     if article:
         k += 1
     a = k
-    if a >= n or not (doc[a].text[:1].islower() or doc[a].lower_ in _ORDINALS) or not _wordy(doc[a]) \
-            or doc[a].pos_ not in {"ADJ", "NOUN", "PROPN", "X"} and not _person_noun(doc[a]):
+    if a >= n or not (tokens[a].text[:1].islower() or tokens[a].lower_ in _ORDINALS) or not _wordy(tokens[a]) \
+            or tokens[a].pos_ not in {"ADJ", "NOUN", "PROPN", "X"} and not _person_noun(tokens[a]):
         return None
     b = a + 1
     while b < n and b - a < _MAX_ROLE_TOKENS and not _newline_before(doc, b):
-        tok = doc[b]
+        tok = tokens[b]
         if tok.text in _CLOSERS or tok.is_space:
             break
         if tok.lower_ in _ROLE_ADP:
-            if b + 1 < n and doc[b + 1].text not in _CLOSERS:
+            if b + 1 < n and tokens[b + 1].text not in _CLOSERS:
                 b += 1
                 continue
             break
-        if tok.pos_ == "DET" and doc[b - 1].lower_ in _ROLE_ADP:
+        if tok.pos_ == "DET" and tokens[b - 1].lower_ in _ROLE_ADP:
             b += 1
             continue
-        if tok.lower_ == "et" and b + 1 < n and doc[b + 1].text[:1].islower() and doc[b + 1].pos_ in {"NOUN", "ADJ"}:
+        if tok.lower_ == "et" and b + 1 < n and tokens[b + 1].text[:1].islower() \
+                and tokens[b + 1].pos_ in {"NOUN", "ADJ"}:
             b += 1
             continue
-        if _in_name(tok) and doc[b - 1].lower_ in {"de", "d'", "d’"} and any(_person_noun(t) for t in doc[a:b]):
+        if _in_name(tok) and tokens[b - 1].lower_ in {"de", "d'", "d’"} and any(_person_noun(t) for t in tokens[a:b]):
             end = _read_name(doc, b)  # "Kim Yo Jong, la sœur de Kim Jong Un, ..."
-            if end > b and (end >= n or doc[end].text in _CLOSERS):
+            if end > b and (end >= n or tokens[end].text in _CLOSERS):
                 b = end
             break
         if _in_name(tok) or _is_honorific(tok):
             break
-        after_preposition = doc[b - 1].lower_ in _ROLE_ADP | _HYPHENS or (
-            doc[b - 1].pos_ == "DET" and doc[b - 2].lower_ in _ROLE_ADP)
+        after_preposition = tokens[b - 1].lower_ in _ROLE_ADP | _HYPHENS or (
+            tokens[b - 1].pos_ == "DET" and tokens[b - 2].lower_ in _ROLE_ADP)
         if tok.text[:1].isupper() and not after_preposition \
-                and not (doc[b - 1].text[:1].isupper() and doc[b - 1].is_alpha):
+                and not (tokens[b - 1].text[:1].isupper() and tokens[b - 1].is_alpha):
             break  # "X, cardinal Mercier": a capitalised word outside a complement starts something else
         if tok.pos_ in {"NOUN", "ADJ", "PROPN", "X"} or tok.text in _HYPHENS or tok.text.startswith("-") \
                 or tok.text[:1].isupper() or _is_title(tok.text) \
-                or _role_participle(tok) and _person_noun(doc[b - 1]):  # "commissaire sortant aux transports"
+                or _role_participle(tok) and _person_noun(tokens[b - 1]):  # "commissaire sortant aux transports"
             b += 1
             continue
         break
-    if b < n and (_in_name(doc[b]) or _is_honorific(doc[b])):
+    if b < n and (_in_name(tokens[b]) or _is_honorific(tokens[b])):
         return None  # "Flavio Cotti, le président français Jacques Chirac": the title is Chirac's
-    if b - a == 1 and not article and not relative and b < n and doc[b].lower_ in {"que", "qu'", "qu’"}:
+    if b - a == 1 and not article and not relative and b < n and tokens[b].lower_ in {"que", "qu'", "qu’"}:
         return None  # "Le ministre, Paul Ardent, juge que ...": a verb, not a title
-    closed = b >= n or doc[b].text in _CLOSERS or doc[b].lower_ in {"et", "ou"} or _newline_before(doc, b)
+    closed = b >= n or tokens[b].text in _CLOSERS or tokens[b].lower_ in {"et", "ou"} or _newline_before(doc, b)
     p = _role_start(doc, a, b)
     if p is None:
         # not a known person noun: trust only a short closed apposition, one word ("X, radical,")
         # or headed by a noun ("X, sertisseur de boîtes,")
-        if relative or not closed or b - a > 3 or (b - a > 1 and doc[a].pos_ != "NOUN"):
+        if relative or not closed or b - a > 3 or (b - a > 1 and tokens[a].pos_ != "NOUN"):
             return None
         p = a
-    elif p != a and doc[a].pos_ != "ADJ":
+    elif p != a and tokens[a].pos_ != "ADJ":
         return None
     role = _clean_role(doc, p, b)
     return (role, p, b) if role else None
@@ -972,6 +1019,7 @@ def _role_only_references(doc: Doc, clusters: list[_Cluster], taken: set[int]) -
     heads, and a shared qualifying adjective ("nord-coréen"), or the very same role phrase of two
     words or more; the reference is tied only when exactly one person fits.
     """
+    tokens = doc_tokens(doc)
     known: list[tuple[_Cluster, frozenset[str], frozenset[str], str]] = []
     for c in clusters:
         for m in c.mentions:
@@ -984,32 +1032,34 @@ def _role_only_references(doc: Doc, clusters: list[_Cluster], taken: set[int]) -
     if not known:
         return
     n = len(doc)
-    for i, tok in enumerate(doc):
-        if i in taken or i == 0 or doc[i - 1].lower_ not in {"le", "la", "l'", "l’"} or not tok.text[:1].islower() \
-                or not _is_title(tok.text):
+    texts, lowers = token_strings(doc, "text"), token_strings(doc, "lower_")
+    for i, text in enumerate(texts):
+        if i in taken or i == 0 or lowers[i - 1] not in {"le", "la", "l'", "l’"} or not text[:1].islower() \
+                or not _is_title(text):
             continue
+        tok = tokens[i]
         j = i + 1
-        while j < n and j - i <= 2 and doc[j].pos_ == "ADJ" and doc[j].text[:1].islower():
+        while j < n and j - i <= 2 and tokens[j].pos_ == "ADJ" and tokens[j].text[:1].islower():
             j += 1
-        adjectives = frozenset(fold(t.text) for t in doc[i + 1:j])
+        adjectives = frozenset(fold(t.text) for t in tokens[i + 1:j])
         # "le président socialiste de l'Assemblée nationale": a complement whose noun the role shares
         complement, k = None, j
-        if j + 1 < n and doc[j].lower_ in {"de", "du", "des", "d'", "d’"}:
+        if j + 1 < n and tokens[j].lower_ in {"de", "du", "des", "d'", "d’"}:
             k = j + 1
-            while k < n and doc[k].pos_ == "DET":
+            while k < n and tokens[k].pos_ == "DET":
                 k += 1
-            if k < n and doc[k].pos_ in {"NOUN", "PROPN"}:
-                complement = fold(doc[k].text)
+            if k < n and tokens[k].pos_ in {"NOUN", "PROPN"}:
+                complement = fold(tokens[k].text)
                 k += 1
-                while k < n and k - j <= 5 and doc[k].pos_ == "ADJ" and doc[k].text[:1].islower():
+                while k < n and k - j <= 5 and tokens[k].pos_ == "ADJ" and tokens[k].text[:1].islower():
                     k += 1
             else:
                 k = j
         if complement is not None:
             j = k
-        if j < n and (_starts_name(doc, j) or _is_honorific(doc[j]) or doc[j].text == ","):
+        if j < n and (_starts_name(doc, j) or _is_honorific(tokens[j]) or tokens[j].text == ","):
             continue  # a title before a name, or an apposition: read with the name
-        phrase = fold(doc[i:j].text)
+        phrase = fold(span_text(doc, i, j))
         fam = _head_family(tok.text)
         fits = {id(c): c for c, hfam, quals, role in known
                 if (role == phrase and j - i >= 2) or (fam & hfam and adjectives & quals and complement is None)
@@ -1017,7 +1067,7 @@ def _role_only_references(doc: Doc, clusters: list[_Cluster], taken: set[int]) -
         if len(fits) != 1:
             continue
         cluster = next(iter(fits.values()))
-        cluster.mentions.append(_Mention(i, j, support=True, roles=[" ".join(doc[i:j].text.split())]))
+        cluster.mentions.append(_Mention(i, j, support=True, roles=[" ".join(span_text(doc, i, j).split())]))
         taken.update(range(i, j))
 
 
@@ -1037,6 +1087,7 @@ def _regnal_alias(name: str) -> str | None:
 
 def _to_person(ctx: Context, c: _Cluster, named: list[_Mention]) -> Person:
     doc = ctx.doc
+    tokens = doc_tokens(doc)
     best = max(named, key=lambda m: (_richness(doc, m), len(_name_text(doc, m)), -m.start))
     name = _name_text(doc, best)
     aliases: list[str] = []
@@ -1056,7 +1107,7 @@ def _to_person(ctx: Context, c: _Cluster, named: list[_Mention]) -> Person:
                 seen.add(fold(role))
                 roles.append(role)
         first = m.honorific if m.honorific is not None and m.honorific >= m.start - 2 else m.start
-        start, end = doc[first].idx, doc[m.end - 1].idx + len(doc[m.end - 1].text)
+        start, end = tokens[first].idx, tokens[m.end - 1].idx + len(tokens[m.end - 1].text)
         spans.append(Span(ctx.text[start:end], start, end))
     return Person(id=make_id(name), name=name, aliases=aliases, roles=roles, mentions=spans)
 

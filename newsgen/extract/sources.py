@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from newsgen.extract.claims import (DESCRIPTOR_NOUNS, MEDIA_NOUNS, ROLE_NOUNS, Unit, body_units, np_text,
                                     np_tokens, reporting_agents)
-from newsgen.extract.context import Context, doc_text
+from newsgen.extract.context import Context, children, doc_ents, doc_text, doc_tokens, token_strings
 from newsgen.records import Source, Span
 from newsgen.resolve.names import PARTICLES, fold, make_id
 
@@ -45,14 +45,18 @@ def _is_acronym(tok: Token) -> bool:
 def acronym_map(ctx: Context) -> dict[str, tuple[str, str]]:
     """folded expansion -> (acronym, expansion as written), for every "Expansion (ACR)" in the text."""
     doc = ctx.doc
+    tokens = doc_tokens(doc)
     out: dict[str, tuple[str, str]] = {}
-    for tok in doc:
+    for i, text in enumerate(token_strings(doc, "text")):
+        if not _ACRONYM.match(text):
+            continue  # the cheap half of `_is_acronym`: most words stop here
+        tok = tokens[i]
         if not _is_acronym(tok) or tok.i < 2 or tok.i + 1 >= len(doc):
             continue
         if doc[tok.i - 1].text != "(" or doc[tok.i + 1].text != ")":
             continue
         expansion = ""
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.end == tok.i - 1 and ent.label_ in ("ORG", "MISC"):
                 expansion = np_text(list(ent))
                 break
@@ -81,7 +85,7 @@ def source_name(head: Token, unit: Unit, acronyms: dict[str, tuple[str, str]]) -
         return None  # a country or a city speaking ("Moscou a démenti") is no source
     if lemma in REPORTER_NOUNS and head.text[:1].islower():
         # "selon le correspondant de VNA à Pékin": the medium he works for is the source
-        for c in head.children:
+        for c in children(head):
             if c.dep_ == "nmod" and c.i > head.i and unit.has(c) and (c.ent_type_ == "ORG" or _is_acronym(c)
                                                                        or c.lemma_.lower() in MEDIA_NOUNS):
                 if _is_acronym(c):  # "VNA", "AFP" (the tagger may call it a place)
