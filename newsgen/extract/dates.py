@@ -237,8 +237,11 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     if isinstance(published, dt.datetime):
         published = published.date()
     urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
+    lowered = text.lower() if not _FOLD_UNSAFE.search(text) else None
     cands: list[_Cand] = []
     for pattern, handler in _RULES:
+        if not _may_match(pattern, text, lowered):
+            continue
         for m in pattern.finditer(text):
             cands.extend(c for c in handler(m, text, published)
                          if not any(a < c.end and c.start < b for a, b in urls))
@@ -781,6 +784,39 @@ def _on_season(m: re.Match[str], text: str, pub: dt.date | None) -> list[_Cand]:
     else:
         year = pub.year
     return [_Cand(m.start(), m.end(), f"{year:04d}-{code}")]
+
+
+# What every match of a rule contains, checked before its regex runs: scanning the text with the
+# rules' regexes is most of the time spent here, and most articles name no weekday, season or
+# holiday. Words are lowercase (searched in the lowercased text); a regex is searched as is.
+_WEEKDAY_WORDS = tuple(WEEKDAYS)
+_NEEDS: dict[re.Pattern[str], tuple[str, ...] | re.Pattern[str]] = {
+    _WEEKDAY_DAY: _WEEKDAY_WORDS,
+    _NUMERIC: re.compile(r"\d[/.]\d|\d-[01]\d-"),
+    _YEAR: re.compile(r"[12]\d{3}"),
+    _DEICTIC: ("hier", "demain", "aujourd", "matin", "midi", "soir"),
+    _WEEKDAY_ALONE: _WEEKDAY_WORDS,
+    _REL_PERIOD: ("ann", "l'an", "l’an", "mois", "semaine", "week"),
+    _SEASON: ("été", "hiver", "automne", "printemps"),
+    _HOLIDAY: ("noël", "pâques", "toussaint", "nouvel", "l'an", "l’an", "sylvestre", "pentecôte"),
+    _ANAPHORIC: ("lendemain", "veille", "même", "jour-là", "suivant", "précédent"),
+}
+# Characters that IGNORECASE matches with a different letter than their lowercase form ("ſ" is
+# "s", "ı" is "i"; "İ" lowercases to two characters): in a text holding one, every rule runs.
+_FOLD_UNSAFE = re.compile(
+    "[\xb5\u0130\u0131\u017f\u0345\u0390\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2"
+    "\u03c3\u03c6\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0432\u0434\u043e\u0441\u0442\u044a\u0463"
+    "\u1c80-\u1c88\u1e61\u1e9b\u1fbe\u1fd3\u1fe3\ua64b\ufb05\ufb06]")
+
+
+def _may_match(pattern: re.Pattern[str], text: str, lowered: str | None) -> bool:
+    """False only when the text lacks something every match of `pattern` holds."""
+    needs = _NEEDS.get(pattern)
+    if needs is None:
+        return True
+    if isinstance(needs, re.Pattern):
+        return needs.search(text) is not None
+    return lowered is None or any(word in lowered for word in needs)
 
 
 _RULES: list[tuple[re.Pattern[str], Handler]] = [
