@@ -6,6 +6,7 @@ Article record. spaCy is imported here and nowhere in the site half of the proje
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,12 @@ _URL_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[1
 def load_nlp() -> Any:
     import spacy
 
-    return spacy.load(MODEL)
+    collecting = gc.isenabled()
+    try:
+        return spacy.load(MODEL)
+    finally:
+        if not collecting:  # srsly's msgpack reader turns the collector on whatever it found:
+            gc.disable()    # a build pauses it (project._gc_paused), and ran 2x slower after a load
 
 
 def published_date(raw: RawArticle) -> dt.date | None:
