@@ -228,3 +228,35 @@ def test_role_only_reference_with_a_shared_complement(nlp):
     delorme = found["Marc Delorme"]
     assert [m.text for m in delorme.mentions] == ["Marc Delorme", "président centriste du Sénat"]
     assert "président centriste du Sénat" in delorme.roles
+
+
+def test_shortened_given_names_keep_a_list_going(nlp):
+    found = people(nlp, "Le comité réunit MM. Rochat (Vevey), Ch. Ferrier (Morges), Alph. Blanc (Nyon) et Perret (Aigle).")
+    assert set(found) == {"Rochat", "Ch. Ferrier", "Alph. Blanc", "Perret"}
+
+
+def test_old_abbreviation_of_madame_is_an_honorific(nlp):
+    found = people(nlp, "Le livre est en vente chez Mad. Tissot, à Vevey.")
+    assert list(found) == ["Tissot"]
+    assert found["Tissot"].mentions[0].text == "Mad. Tissot"
+    assert not people(nlp, "Il regarde Mad Max, un film culte.")  # no period: not Madame
+
+
+def test_name_vouched_for_by_the_apposition_after_it(nlp):
+    ctx = context(nlp, "La robe fut dessinée par Fauvel, un couturier parisien qui habillait la reine.")
+    start = next(t.i for t in ctx.doc if t.text == "Fauvel")
+    ctx.doc.ents = [e for e in ctx.doc.ents if not (e.start <= start < e.end)]  # the tagger missed him
+    found = {p.name: p for p in find_people(ctx)}
+    assert list(found) == ["Fauvel"]
+    assert found["Fauvel"].roles == ["couturier parisien"]
+    assert not people(nlp, "Renault, le constructeur automobile, a annoncé des pertes.")
+
+
+def test_ocr_speck_inside_a_name_read_whole(nlp):
+    found = people(nlp, "Le nouveau directeur serait M. Théophile ^ Gaillard, qui arrive de Lyon.")
+    assert list(found) == ["Théophile Gaillard"]
+
+
+def test_long_s_read_as_f_in_an_old_title(nlp):
+    found = people(nlp, "Une convention fut signée par M. de Vilmont, ambaffadeur françois, le 3 mars.")
+    assert found["de Vilmont"].roles == ["ambaffadeur françois"]

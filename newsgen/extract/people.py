@@ -45,7 +45,10 @@ from newsgen.resolve.names import (
 # Honorifics as written (case matters: "Me" is Maître, "me" a pronoun). Plural ones open a list.
 _HONORIFIC = re.compile(r"^(?:M|MM|Mme|Mmes|Mlle|Mlles|Dr|Pr|Me|Mgr|Mr|Mrs|Ms)\.?$|^(?:[Mm]onsieur|[Mm]adame|"
                         r"[Mm]ademoiselle|[Mm]essieurs|[Mm]esdames)$")
-_PLURAL_HONORIFIC = re.compile(r"^(?:MM|Mmes|Mlles|[Mm]essieurs|[Mm]esdames)\.?$")
+_PLURAL_HONORIFIC = re.compile(r"^(?:MM|Mmes|Mlles|Dlles|[Mm]essieurs|[Mm]esdames)\.?$")
+# Older abbreviations (Madame, Demoiselle, Veuve), honorifics only with a glued period:
+# "Mad. Tissot" is Madame Tissot, "Mad Max" a film.
+_DOTTED_HONORIFIC = frozenset({"Mad", "Dlle", "Dlles", "Vve"})
 
 # Nouns for a function or a title: they announce a person ("le général Prim") or describe one
 # ("X, secrétaire du Conseil"). Plurals and hyphenated compounds ("vice-président") are derived.
@@ -135,6 +138,15 @@ _WORDY = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]*)*$")
 _NO_NAME = re.compile(r"\d|://|www\.|@")
 _LETTERS = re.compile(r"[^\W\d_]")
 _HYPHENS = frozenset({"-", "‐"})
+# Marks OCR leaves between the words of a name; never written inside a name.
+_SPECKS = frozenset({"^", "*", "¦", "\"", "»", "«", "_"})
+_INNER_SPECK = re.compile(r"(?<=\w)\s*[\^*¦\"»«_]+\s+(?=\w)")
+# Given names shortened with a period, as lists of names and older papers write them: "Aug. Leuba",
+# "Ch. Dubois", "Alph. Martin". spaCy splits the period off, so the name run would stop there.
+_GIVEN_ABBREVIATIONS = frozenset("""
+    ad alb alex alf alph ant arm aug bapt ch chs chr cl const edm edw ed em emm ern eug fr fréd
+    gab geo gust guill hri hipp jacq jh jos jul lud mich nic ph phil rob séb th théod vict wm
+""".split())
 _MAX_NAME_TOKENS = 6
 _MAX_ROLE_TOKENS = 9
 _MAX_LIST_GAP = 14
@@ -167,7 +179,14 @@ def _newline_before(doc: Doc, i: int) -> bool:
 
 
 def _is_honorific(tok: Token) -> bool:
-    return _HONORIFIC.match(tok.text) is not None
+    return _HONORIFIC.match(tok.text) is not None or _dotted_honorific(tok.doc, tok.i)
+
+
+def _dotted_honorific(doc: Doc, i: int) -> bool:
+    """'Mad' '.' (Madame): an old abbreviation, an honorific only with its glued period."""
+    tokens = doc_tokens(doc)
+    return tokens[i].text in _DOTTED_HONORIFIC and i + 1 < len(doc) and tokens[i + 1].text == "." \
+        and not tokens[i].whitespace_
 
 
 @lru_cache(maxsize=16384)
@@ -182,6 +201,14 @@ def _is_title(word: str) -> bool:
     return len(parts) > 1 and all(p in TITLE_WORDS or p in _ORDINALS for p in parts)
 
 
+def _long_s_title(word: str) -> bool:
+    """'ambaffadeur', 'préfident': a title word in old print whose long s the OCR read as an f.
+
+    Trusted to describe a named person (a role), not to announce a name: old print capitalises
+    nationalities ("les miniftres Français")."""
+    return "f" in word and _is_title(word.replace("f", "s"))
+
+
 def _person_noun(tok: Token) -> bool:
     """A word for a person: a known title, or a noun with an agent ending ('pronostiqueur').
 
@@ -190,9 +217,9 @@ def _person_noun(tok: Token) -> bool:
     tokens = doc_tokens(tok.doc)
     if tok.pos_ == "ADJ" and tok.i > 0 and tokens[tok.i - 1].pos_ in {"NOUN", "PROPN"}:
         return False
-    return _is_title(tok.text) or (tok.pos_ == "NOUN" and tok.text[:1].islower() and len(tok.text) > 4
-                                   and _PERSON_SUFFIX.search(tok.lower_) is not None
-                                   and tok.lower_.rstrip("sx") not in _NOT_PERSON_NOUNS)
+    return _is_title(tok.text) or _long_s_title(tok.lower_) \
+        or (tok.pos_ == "NOUN" and tok.text[:1].islower() and len(tok.text) > 4
+            and _PERSON_SUFFIX.search(tok.lower_) is not None and tok.lower_.rstrip("sx") not in _NOT_PERSON_NOUNS)
 
 
 def _wordy(tok: Token) -> bool:
@@ -284,6 +311,27 @@ def _starts_name(doc: Doc, i: int) -> bool:
     return _cap_word(tok) and not tok.is_stop and not _is_title(tok.text)
 
 
+def _given_abbreviation(doc: Doc, k: int) -> bool:
+    """Tokens k, k + 1 are a shortened given name and its period ("Aug" "."), a surname right after."""
+    tokens = doc_tokens(doc)
+    tok = tokens[k]
+    if k + 2 >= len(doc) or tok.lower_ not in _GIVEN_ABBREVIATIONS or not tok.text[0].isupper() \
+            or tokens[k + 1].text != "." or tok.whitespace_ or not tokens[k + 1].whitespace_:
+        return False
+    nxt = tokens[k + 2]
+    return _cap_word(nxt) and not nxt.is_stop and not _is_title(nxt.text) and not _is_honorific(nxt) \
+        and not _newline_before(doc, k + 2)
+
+
+def _inner_speck(doc: Doc, k: int) -> bool:
+    """Token k is an OCR speck inside a name the tagger read whole: 'Hippolyte ^ Castille', 'Isidore" Christinat'."""
+    tokens = doc_tokens(doc)
+    tok = tokens[k]
+    return tok.text in _SPECKS and tok.ent_iob_ == "I" and tok.ent_type_ == "PER" and k + 1 < len(doc) \
+        and tokens[k + 1].ent_iob_ == "I" and _cap_word(tokens[k - 1]) and _cap_word(tokens[k + 1]) \
+        and not _newline_before(doc, k + 1)
+
+
 def _hyphen_piece(doc: Doc, k: int, first: int) -> bool:
     """Token k + 1 continues the name through the hyphen at k: 'Kim Jong' '-' 'un', 'Olivier' '-' 'Clottu'."""
     tokens = doc_tokens(doc)
@@ -320,6 +368,12 @@ def _read_name(doc: Doc, i: int, stop: int | None = None) -> int:
         if stop is not None and k >= stop or _is_honorific(tok):
             break
         if _is_particle(doc, k):
+            k += 1
+            continue
+        if k == i and _given_abbreviation(doc, k):
+            k += 2
+            continue
+        if k > i and _inner_speck(doc, k):
             k += 1
             continue
         if _cap_word(tok) and (not tok.is_stop or _name_syllable(doc, k) and (k > i or tok.ent_type_ == "PER")) \
@@ -376,10 +430,13 @@ def _after_honorifics(doc: Doc) -> list[_Mention]:
     found: list[_Mention] = []
     n = len(doc)
     for i, text in enumerate(texts):
-        if _HONORIFIC.match(text) is None or i + 1 >= n:  # `_is_honorific`, on the text read once
+        dotted = text in _DOTTED_HONORIFIC and _dotted_honorific(doc, i)
+        if _HONORIFIC.match(text) is None and not dotted:  # `_is_honorific`, on the text read once
+            continue
+        j = i + 2 if dotted else i + 1
+        if j >= n:
             continue
         tok = tokens[i]
-        j = i + 1
         if tokens[j].text in {",", "»", ";", "'"} and not tok.whitespace_ and j + 1 < n:  # OCR: "M, Kellogg"
             j += 1
         if tokens[j].lower_ in {"le", "la", "l'", "l’"}:  # "M. le curé Ogier": the role is read later
@@ -496,6 +553,40 @@ def _apposed_name(doc: Doc, i: int, j: int) -> _Mention | None:
     return _Mention(j + 1, end, support=True)
 
 
+def _before_appositions(doc: Doc) -> list[_Mention]:
+    """'lancée par Worth, un créateur anglais, ...': a name the tagger missed, vouched for by the
+    title phrase set off right after it (an article, at most two adjectives, a title noun)."""
+    tokens, texts = doc_tokens(doc), token_strings(doc, "text")
+    found: list[_Mention] = []
+    n = len(doc)
+    for c, text in enumerate(texts):
+        if text != "," or c == 0 or c + 2 >= n or tokens[c + 1].lower_ not in _ROLE_ARTICLES \
+                or not _cap_word(tokens[c - 1]):
+            continue
+        k = c + 2
+        while k < n and k - c < 4 and tokens[k].pos_ == "ADJ" and tokens[k].text[:1].islower() \
+                and not _is_title(tokens[k].text):
+            k += 1  # "le célèbre", "un jeune"
+        if k >= n or not tokens[k].text[:1].islower() or not _is_title(tokens[k].text):
+            continue
+        j, _ = _title_phrase_end(doc, k)
+        if j < n and (_starts_name(doc, j) or _is_honorific(tokens[j])):
+            continue  # "Selon NHK, le ministre Sato a ...": the title announces the next name
+        s = c - 1
+        while s > 0 and c - s < _MAX_NAME_TOKENS and not _newline_before(doc, s) \
+                and (_cap_word(tokens[s - 1]) or _is_particle(doc, s - 1) or tokens[s - 1].text in _HYPHENS):
+            s -= 1
+        while s < c and not _starts_name(doc, s):
+            s += 1
+        if s == c or _read_name(doc, s) != c or tokens[s].is_sent_start and s + 1 == c \
+                or any(t.ent_type_ in {"LOC", "ORG"} or t.pos_ not in {"PROPN", "X"} and _cap_word(t)
+                       or _is_acronym(t) for t in tokens[s:c]) \
+                or s > 0 and tokens[s - 1].lower_ in _PLACE_PREPOSITIONS | _DETERMINERS | {"selon"}:
+            continue
+        found.append(_Mention(s, c, support=True))
+    return found
+
+
 def _in_ranked_lists(ctx: Context) -> list[_Mention]:
     """Names in a results list: '1. Olano (Esp) 47'07"', '12. Camenzind.', '81. M. Zberg à 5'27"'.
 
@@ -597,7 +688,7 @@ def _merge_candidates(cands: list[_Mention]) -> list[_Mention]:
 
 def _name_text(doc: Doc, m: _Mention) -> str:
     """The name as written, on one line, without OCR specks glued to it ("_Hôfw", "Choi'")."""
-    return " ".join(span_text(doc, m.start, m.end).split()).strip("_ '’*\"")
+    return _INNER_SPECK.sub(" ", " ".join(span_text(doc, m.start, m.end).split())).strip("_ '’*\"")
 
 
 def _core_words(doc: Doc, m: _Mention) -> list[Token]:
@@ -1117,7 +1208,7 @@ def find_people(ctx: Context) -> list[Person]:
     doc = ctx.doc
     labels = _entity_labels(doc)
     mentions = _merge_candidates(_from_entities(doc) + _after_honorifics(doc) + _after_titles(doc)
-                                 + _in_ranked_lists(ctx))
+                                 + _before_appositions(doc) + _in_ranked_lists(ctx))
     weak_ends: set[int] = set()
     verdicts: dict[int, str] = {}
     for m in mentions:
