@@ -9,7 +9,6 @@ Dates are the articles' own, so two builds of the same archive give the same byt
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from newsgen.config import SiteConfig
 from newsgen.site.collections import Archive, ArticleItem, Entry, newest_first
 from newsgen.site.structured import absolute, article_description
 from newsgen.site.timeline import UNKNOWN, split_date
-from newsgen.site.urls import page_path
+from newsgen.site.urls import page_path, relurl
 
 FEED_NAME = "feed.xml"
 FEED_SIZE = 50  # newest entries per feed; the full record is in data/articles.json
@@ -65,7 +64,7 @@ def _link(config: SiteConfig, target: str, feed_file: str) -> str:
     full = absolute(config, page_path(target) if not target.endswith(".xml") else target)
     if full:
         return full.removesuffix("index.html")
-    return posixpath.relpath(page_path(target), posixpath.dirname(feed_file) or ".")
+    return relurl(target, feed_file)
 
 
 def _content(item: ArticleItem) -> str:
