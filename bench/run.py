@@ -207,17 +207,7 @@ def bench_hugo(work: Path, n: int, make: Path, hugo: Path, repeats: int) -> dict
     site = make_corpus(n, work / "hugo", "hugo", make)
     for name in ("public", "resources", ".hugo_build.lock"):
         shutil.rmtree(site / name, ignore_errors=True)
-    cmd = [str(hugo), "--quiet"]
-    out = {"cold": measure(cmd, site)}
-    out["nochange"] = best([measure(cmd, site) for _ in range(repeats)])
-    runs = []
-    page = sorted((site / "content").glob("*.md"))[n // 2]
-    for i in range(repeats):
-        page.write_text(page.read_text(encoding="utf-8") + f"Le bilan a été révisé {i + 1} fois.\n", encoding="utf-8")
-        runs.append(measure(cmd, site))
-    out["changed"] = best(runs)
-    out["pages"] = sum(1 for _ in (site / "public").rglob("*.html"))
-    return out
+    return _bench_generator([str(hugo), "--quiet"], site, "public", n, repeats)
 
 
 def bench_pelican(work: Path, n: int, make: Path, python: Path, repeats: int) -> dict:
@@ -225,6 +215,12 @@ def bench_pelican(work: Path, n: int, make: Path, python: Path, repeats: int) ->
     shutil.rmtree(site / "output", ignore_errors=True)
     shutil.rmtree(site / "cache", ignore_errors=True)
     cmd = [str(python), "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    return _bench_generator(cmd, site, "output", n, repeats)
+
+
+def _bench_generator(cmd: list[str], site: Path, output: str, n: int, repeats: int) -> dict:
+    """Hugo's and Pelican's runs: a cold build, no-change rebuilds, then one article's text
+    edited before each rebuild (both rebuild everything)."""
     out = {"cold": measure(cmd, site)}
     out["nochange"] = best([measure(cmd, site) for _ in range(repeats)])
     runs = []
@@ -233,7 +229,7 @@ def bench_pelican(work: Path, n: int, make: Path, python: Path, repeats: int) ->
         page.write_text(page.read_text(encoding="utf-8") + f"Le bilan a été révisé {i + 1} fois.\n", encoding="utf-8")
         runs.append(measure(cmd, site))
     out["changed"] = best(runs)
-    out["pages"] = sum(1 for _ in (site / "output").rglob("*.html"))
+    out["pages"] = sum(1 for _ in (site / output).rglob("*.html"))
     return out
 
 
