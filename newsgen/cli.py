@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +35,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from newsgen.progress import reporter
     from newsgen.project import build_project
 
+    # The records of a build link each other in cycles (a person lists its articles, each article
+    # its people) that only the cyclic collector frees: seconds at 10,000 articles. A one-shot
+    # command leaves them to the process exit (see `run`), so the collector stays off.
+    gc.disable()
     report = build_project(Path(args.root), out=Path(args.out) if args.out else None,
                            progress=reporter(args.quiet), full=args.full, jobs=args.jobs)
     label = "error (--strict)" if args.strict else "warning"
@@ -57,12 +63,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     out = root / "build"
 
     def build() -> None:
-        report = build_project(root, out=out, progress=reporter(args.quiet))
-        for line in report.warnings:
-            print(f"warning: {line}", file=sys.stderr)
-        for line in report.errors:
-            print(f"error: {line}", file=sys.stderr)
-        print(report.summary(), file=sys.stderr)
+        gc.disable()  # the last build's records are freed after its report, not before (see _cmd_build)
+        try:
+            report = build_project(root, out=out, progress=reporter(args.quiet))
+            for line in report.warnings:
+                print(f"warning: {line}", file=sys.stderr)
+            for line in report.errors:
+                print(f"error: {line}", file=sys.stderr)
+            print(report.summary(), file=sys.stderr)
+        finally:
+            gc.enable()
 
     serve(root, out, build, port=args.port)
     return 0
@@ -97,5 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def run() -> None:
+    """The `newsgen` command: `main`, then exit without tearing down the interpreter.
+
+    Python's exit runs the cyclic collector over everything still in memory even when it is
+    disabled; after a build of 10,000 articles that alone takes about a second, for nothing.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
