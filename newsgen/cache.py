@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from newsgen import __version__
+from newsgen import __version__, fastyaml
 from newsgen.records import Article
 
 CACHE_DIR = ".newsgen-cache"
@@ -45,8 +45,6 @@ INPUT_TREES = ("templates",)
 INPUT_FILES = ("newsgen.yaml",)
 # Parse in worker processes when this many files are not cached (a cold build of a big archive).
 PARALLEL_PARSE = 400
-
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Stat = tuple[int, int]  # (mtime_ns, size)
 
@@ -107,7 +105,7 @@ class RecordCache:
     def schema() -> str:
         """Records pickled by other code may not fit this code's classes: then start afresh."""
         pkg = Path(__file__).parent
-        return code_fingerprint(pkg / "records.py", pkg / "store.py", pkg / "cache.py")
+        return code_fingerprint(pkg / "records.py", pkg / "store.py", pkg / "cache.py", pkg / "fastyaml.py")
 
     @classmethod
     def open(cls, folder: Path) -> RecordCache:
@@ -248,7 +246,7 @@ def memory_input(path: Path) -> tuple[str, str] | None:
     """(source_file, input_hash) of one `articles/.machine/` memory (what `Store.save` wrote),
     read with the C parser (a memory holds the whole record: 4 ms each without it)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        data = fastyaml.load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if isinstance(data, dict) and data.get("source_file") and data.get("input_hash"):

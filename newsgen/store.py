@@ -18,12 +18,11 @@ from typing import Any
 
 import yaml
 
+from newsgen import fastyaml
 from newsgen.records import Article, Paragraph
 from newsgen.resolve.names import SLUG_LENGTH
 
 MACHINE_DIR = ".machine"
-# libyaml's safe loader when installed: same safety, an archive of thousands loads many times faster
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # libyaml's writer for the machine's memory files, which nobody reads: 3x faster than PyYAML's
 # own, which stays for articles/*.md (it writes emoji as they are, not as \U escapes).
 _MACHINE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -72,7 +71,7 @@ def split_front_matter(text: str, path: Path | str = "<text>") -> tuple[dict[str
     if not m:
         return {}, text
     try:
-        data = yaml.load(m.group(1), Loader=_LOADER) or {}
+        data = fastyaml.load(m.group(1)) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 2}" if mark else ""
@@ -200,7 +199,7 @@ class Store:
             if not memory_file.exists():
                 return WriteResult(path, False, ["*"])  # written or adopted by a person
             current, current_body = split_front_matter(path.read_text(encoding="utf-8-sig"), path)
-            memory = yaml.load(memory_file.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+            memory = fastyaml.load(memory_file.read_text(encoding="utf-8")) or {}
             remembered = memory.get("front") or {}
             merged: dict[str, Any] = {}
             for key in dict.fromkeys([*new, *current, *remembered]):
