@@ -73,3 +73,27 @@ def test_template_error_in_a_worker_is_raised_and_the_site_kept(tmp_path: Path,
         render_site(site_archive(), out, config=SiteConfig(title="Nouveau", base_url="https://example.org/"),
                     templates_dir=templates, search=False, jobs=2)
     assert site_snapshot(out) == before
+
+
+def test_data_export_process_is_stopped_when_not_needed_or_the_build_fails(tmp_path: Path) -> None:
+    """The export starts in a forked process before the build knows whether the records changed:
+    a rebuild with the same records keeps the old files and leaves no process behind, nor does a
+    build that fails."""
+    import multiprocessing as mp
+
+    out = tmp_path / "build"
+    build(out, jobs=2)
+    data = {p: b for p, b in site_snapshot(out).items() if p.startswith("data/")}
+    assert data and not mp.active_children()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "home.html").write_text('{% extends "base.html" %}{% block content %}Accueil{% endblock %}',
+                                         encoding="utf-8")
+    site = render_site(site_archive(), out, config=CONFIG, templates_dir=templates, search=False, jobs=2)
+    assert site.rendered == ["index.html"] and not site.written  # same records: data/ kept
+    assert {p: b for p, b in site_snapshot(out).items() if p.startswith("data/")} == data
+    assert not mp.active_children()
+    (templates / "people_index.html").write_text("{% include 'missing.html' %}", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        render_site(site_archive()[:1], out, config=CONFIG, templates_dir=templates, search=False, jobs=2)
+    assert not mp.active_children()

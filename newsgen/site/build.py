@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
 from jinja2 import Environment, meta
 
@@ -61,7 +61,6 @@ MANIFEST_SCHEMA = "newsgen-manifest/1"
 INDEXED_MARK = b"data-pagefind-body"
 PARALLEL_RENDER = 300  # pages: from this many, render in worker processes from the start
 SERIAL_RENDER_SECONDS = 0.15  # fewer pages: render them here, unless they take longer than this
-T = TypeVar("T")
 FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not write
 
 
@@ -158,30 +157,33 @@ def render_site(
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
-    digests = Digests()
-    new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
-    data_kept = new.archive == old.archive and not full and all(p in old.files for p in old.generated)
     # The data export is the slowest file to make and depends on nothing planned below: made in
-    # a forked process meanwhile (a second of a one-article rebuild at 10,000 articles).
-    data = None if data_kept else _in_background(plan_data, archive, jobs=jobs)
-    result = SiteBuild(warnings=list(archive.warnings))
-    if search and pagefind is None:
-        result.warnings.append(MISSING)
-    pages = plan_site(archive, config, search=pagefind is not None)
-    sitemap, sitemap_warnings = plan_sitemap(pages, config)
-    result.warnings += sitemap_warnings
-    result.pages = len(pages)
-    env = make_environment(templates_dir)
-    hashes = page_hashes(pages, template_salts(env, {p.template for p in pages}), common, digests)
-    known = {} if full else old.files  # full: as if nothing were built yet
-    feeds = plan_feeds(archive, config)
-    hashes += feed_hashes(feeds, digests, common)
-    files = [*sitemap, *static_files(templates_dir)]
-    if data is None:
-        new.generated = old.generated  # same records: same data export, kept from the last build
+    # a forked process meanwhile (a second of a one-article rebuild at 10,000 articles), started
+    # before the hash that tells whether it is needed, which takes half a second to compute.
+    with _Background(plan_data, (archive,), jobs) as export:
+        digests = Digests()
+        new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
+        data_kept = new.archive == old.archive and not full and all(p in old.files for p in old.generated)
+        if data_kept:
+            export.cancel()  # same records: same data export, kept from the last build
+        result = SiteBuild(warnings=list(archive.warnings))
+        if search and pagefind is None:
+            result.warnings.append(MISSING)
+        pages = plan_site(archive, config, search=pagefind is not None)
+        sitemap, sitemap_warnings = plan_sitemap(pages, config)
+        result.warnings += sitemap_warnings
+        result.pages = len(pages)
+        env = make_environment(templates_dir)
+        hashes = page_hashes(pages, template_salts(env, {p.template for p in pages}), common, digests)
+        known = {} if full else old.files  # full: as if nothing were built yet
+        feeds = plan_feeds(archive, config)
+        hashes += feed_hashes(feeds, digests, common)
+        files = [*sitemap, *static_files(templates_dir)]
+        generated = [] if data_kept else export.result()
+    if data_kept:
+        new.generated = old.generated
         new.files.update((p, old.files[p]) for p in old.generated)
     else:
-        generated = data()
         new.generated = [f.path for f in generated]
         files += generated
     outputs: list[Page | Feed] = [*pages, *feeds]
@@ -279,29 +281,50 @@ def _run_background() -> Any:
     return function(*args)
 
 
-def _in_background(function: Callable[..., T], *args: Any, jobs: int) -> Callable[[], T]:
-    """Start `function(*args)` in a forked process and return a function that waits for its
-    result. The child sees the parent's memory (nothing is pickled but the result); with one
-    job, or no fork, it runs when the result is asked for."""
-    global _BACKGROUND
-    if jobs < 2 or not hasattr(os, "fork"):
-        return lambda: function(*args)
-    import multiprocessing as mp
+class _Background:
+    """`function(*args)` started in a forked process: `result()` waits for what it returns.
 
-    _BACKGROUND = (function, args)
-    try:
-        pool = mp.get_context("fork").Pool(1)  # forks now, with _BACKGROUND set
-    finally:
-        _BACKGROUND = None
-    pending = pool.apply_async(_run_background)
-    pool.close()
+    The child sees the parent's memory (nothing is pickled but the result). With one job, or
+    no fork, it runs when the result is asked for. Leaving the `with` block stops it if its
+    result was not taken.
+    """
 
-    def wait() -> T:
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], jobs: int) -> None:
+        global _BACKGROUND
+        self.function, self.args, self.pool, self.pending = function, args, None, None
+        if jobs < 2 or not hasattr(os, "fork"):
+            return  # run by `result`, in this process
+        import multiprocessing as mp
+
+        _BACKGROUND = (function, args)
         try:
-            return pending.get()
+            self.pool = mp.get_context("fork").Pool(1)  # forks now, with _BACKGROUND set
         finally:
-            pool.join()
-    return wait
+            _BACKGROUND = None
+        self.pending = self.pool.apply_async(_run_background)
+        self.pool.close()
+
+    def result(self) -> Any:
+        if self.pool is None:
+            return self.function(*self.args)
+        try:
+            return self.pending.get()
+        finally:
+            self.pool.join()
+            self.pool = None
+
+    def cancel(self) -> None:
+        """Stop the process if it still runs (its result is not needed, or the build failed)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def __enter__(self) -> _Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
 
 
 def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:
