@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from newsgen import fastyaml
 from newsgen.records import Article, Claim
+from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
 
 HEADER = {
@@ -61,6 +63,9 @@ class Registry:
     def __post_init__(self) -> None:
         self._index: dict[str, Entry] = {}
         self._by_surname: dict[str, list[Entry]] = {}
+        # `added` by identity: `entry in self.added` compares field by field, 4.9 million
+        # comparisons when a first build adds every person of 10,000 articles
+        self._added_ids: set[int] = {id(e) for e in self.added}
         for e in self.entries:
             self._add_index(e)
 
@@ -101,8 +106,9 @@ class Registry:
             entry = Entry(id=self._free_id(make_id(name)), name=name, aliases=[a for a in aliases if a != name])
             self.entries.append(entry)
             self.added.append(entry)
+            self._added_ids.add(id(entry))
             self._add_index(entry)
-        elif entry in self.added:
+        elif id(entry) in self._added_ids:
             for s in [name, *aliases]:
                 if s not in entry.spellings():
                     entry.aliases.append(s)
@@ -136,7 +142,7 @@ def load_registry(path: Path, kind: str) -> Registry:
     if not path.exists():
         return Registry(kind)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = fastyaml.load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RegistryError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML; fix it (it was not used)") from None
@@ -170,6 +176,7 @@ def save_registry(registry: Registry, path: Path) -> None:
         fh.write(old + chunk)
     os.replace(tmp, path)
     registry.added = []
+    registry._added_ids.clear()
 
 
 def resolve_article(article: Article, people: Registry, sources: Registry) -> Article:
@@ -181,23 +188,23 @@ def resolve_article(article: Article, people: Registry, sources: Registry) -> Ar
         renamed[p.name] = entry
         renamed[p.id] = entry
         aliases = [s for s in dict.fromkeys([p.name, *p.aliases, *entry.aliases]) if s != entry.name]
-        new_people.append(replace(p, id=entry.id, name=entry.name, aliases=aliases))
+        new_people.append(evolve(p, id=entry.id, name=entry.name, aliases=aliases))
     new_sources = []
     for s in article.sources:
         entry = sources.resolve(s.name, s.aliases)
         renamed[s.name] = entry
         aliases = [a for a in dict.fromkeys([s.name, *s.aliases, *entry.aliases]) if a != entry.name]
-        new_sources.append(replace(s, id=entry.id, name=entry.name, aliases=aliases))
+        new_sources.append(evolve(s, id=entry.id, name=entry.name, aliases=aliases))
     claims = [_rename_claim(c, renamed) for c in article.claims]
-    events = [replace(e, participants=[renamed[n].name if n in renamed else n for n in e.participants])
+    events = [evolve(e, participants=[renamed[n].name if n in renamed else n for n in e.participants])
               for e in article.events]
-    return replace(article, people=new_people, sources=new_sources, claims=claims, events=events)
+    return evolve(article, people=new_people, sources=new_sources, claims=claims, events=events)
 
 
 def _rename_claim(claim: Claim, renamed: dict[str, Entry]) -> Claim:
     speaker = renamed.get(claim.speaker_id or "") or renamed.get(claim.speaker)
     via = renamed.get(claim.via or "")
-    return replace(claim,
-                   speaker=speaker.name if speaker else claim.speaker,
-                   speaker_id=speaker.id if speaker else claim.speaker_id,
-                   via=via.name if via else claim.via)
+    return evolve(claim,
+                  speaker=speaker.name if speaker else claim.speaker,
+                  speaker_id=speaker.id if speaker else claim.speaker_id,
+                  via=via.name if via else claim.via)
