@@ -67,6 +67,10 @@ def contents(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
 def rewritten(before: dict, after: dict) -> set[str]:
     return {k for k in after if before.get(k) != after[k]}
 
@@ -236,6 +240,7 @@ def test_incremental_builds_equal_a_full_build(project: Path, tmp_path: Path, mo
         build_project(project, out=fresh, full=True)
         ours = {k: v for k, v in contents(build).items() if k not in (MANIFEST, "CNAME")}
         assert ours == {k: v for k, v in contents(fresh).items() if k != MANIFEST}
+        assert folders(build) == folders(fresh)  # no empty folder left by a page that went
     assert not (build / "CNAME").exists()
     assert len(updates) >= 4  # the spare copy was updated, not rebuilt
 

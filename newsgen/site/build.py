@@ -350,6 +350,7 @@ def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str]
     """
     files, links = _walk(tree)
     keep = set()
+    emptied = set()
     for path in files | set(links):
         if path.startswith(BUNDLE_FOLDER + "/"):
             continue  # the search bundle is kept or replaced as a whole
@@ -359,7 +360,10 @@ def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str]
             continue
         target = os.path.join(tree, path)
         os.unlink(target)
-        _prune(os.path.dirname(target), str(tree))
+        if path not in new.files:  # a file of the new build refills its folder
+            emptied.add(os.path.dirname(target))
+    for folder in sorted(emptied, key=len, reverse=True):  # deepest first
+        _prune(folder, str(tree))
     return keep
 
 
