@@ -23,7 +23,9 @@ Measured, each in a fresh process (wall time, and peak RSS of the process tree f
   extraction with 1 and 2 workers, in articles/s (model loading timed apart);
 - cold render: an empty output and no cache (newsgen from records already extracted);
 - no-change rebuild; one article changed (newsgen: a seed's text edited, its extraction
-  included; Hugo and Pelican rebuild everything, they have no incremental CLI build).
+  included; Hugo and Pelican rebuild everything, they have no incremental CLI build);
+- newsgen only: one record (`articles/*.md`) edited; and a seed edited in a process that keeps
+  the model loaded between builds, as `newsgen serve` does (timed inside that process).
 The CPU time other processes took during each measurement is recorded too (this machine may be
 shared): see `results.json`.
 """
@@ -81,6 +83,26 @@ else:
     n = sum(1 for _ in pipeline.extract_all(raws, workers=int(mode)))
 t4 = time.perf_counter()
 print(json.dumps({"articles": n, "import": t1 - t0, "load": t3 - t2, "run": t4 - t3}))
+"""
+
+# A seed edited again and again in one process that keeps the model loaded, as `newsgen serve`
+# does (run as `python -c WARM PROJECT SEED N`): the time of each rebuild after the first.
+WARM = r"""
+import gc, json, sys, time
+from pathlib import Path
+from newsgen.project import build_project
+root, seed, runs = Path(sys.argv[1]), Path(sys.argv[1]) / "seeds" / sys.argv[2], int(sys.argv[3])
+times = []
+for i in range(runs + 1):
+    seed.write_text(seed.read_text(encoding="utf-8") + f"Le bilan a été revu {i + 1} fois.\n", encoding="utf-8")
+    gc.disable()  # as serve: the collector runs after the build, not during it
+    start = time.perf_counter()
+    report = build_project(root)
+    times.append(time.perf_counter() - start)
+    gc.enable()
+    gc.collect()
+    assert report.extracted == 1 and not report.errors, report
+print(json.dumps({"times": times[1:]}))  # the first one loads the model
 """
 
 
@@ -199,6 +221,9 @@ def bench_newsgen(work: Path, n: int, make: Path, repeats: int) -> dict:
         seed.write_text(seed.read_text(encoding="utf-8") + f"Le bilan a été révisé {i + 1} fois.\n", encoding="utf-8")
         runs.append(measure(cmd, project, QUIET_ENV))
     out["seed_changed"] = best(runs)
+    warm = measure([sys.executable, "-c", WARM, str(project), seed.name, str(repeats)], REPO, QUIET_ENV)
+    times = json.loads(warm["out"].strip().splitlines()[-1])["times"]
+    out["seed_warm"] = {"wall": min(times), "times": times, "rss_mb": warm["rss_mb"]}
     out["pages"] = sum(1 for _ in (project / "build").rglob("*.html"))
     return out
 
@@ -305,6 +330,8 @@ def table(results: dict) -> str:
         row("no-change rebuild", "nochange", "nochange")
         row("one article changed (newsgen: seed re-extracted)", "seed_changed", "changed")
         row("one record changed (newsgen: articles/*.md edited)", "record_changed", None)
+        if ng and "seed_warm" in ng:
+            row("one article changed, model kept loaded (newsgen: as `serve`)", "seed_warm", None)
         mem = [max(v["rss_mb"] for k, v in t.items() if isinstance(v, dict) and "rss_mb" in v) if t else None
                for t in (ng, hu, pe)]
         if ex:
