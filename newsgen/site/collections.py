@@ -12,22 +12,29 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from newsgen.records import Article, Claim
 from newsgen.resolve.names import name_tokens
-from newsgen.site.body import Segment, build_body, claim_kind
+from newsgen.site.body import Body, Segment, build_body, claim_kind
 from newsgen.site.urls import allocate_slugs, safe_slug
 
 # ---------------------------------------------------------------------------------------------
 # Names
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A comparison key for names, the resolver's: accents, case, punctuation and a leading
-    title dropped, so "M. Choïgou", "choigou" and "Choïgou" compare equal."""
+    title dropped, so "M. Choïgou", "choigou" and "Choïgou" compare equal.
+
+    Cached: building and planning the archive ask for the key of the same few thousand names
+    hundreds of thousands of times."""
     return " ".join(name_tokens(name or ""))
 
 
+@lru_cache(maxsize=65536)
 def surname_key(name: str) -> str:
     """The last word of a name, used as a weaker, ambiguity-checked match ("M. Shoigu")."""
     words = name_key(name).split()
@@ -73,6 +80,11 @@ class ClaimRef:
     claim: Claim
     speaker: Entry | None = None
     via: Entry | None = None
+    # claim_kind(claim.kind), computed once: every page listing claims filters them by kind
+    kind: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kind = claim_kind(self.claim.kind)
 
     @property
     def anchor(self) -> str:
@@ -86,10 +98,6 @@ class ClaimRef:
     @property
     def url(self) -> str:
         return f"{self.item.url}#{self.anchor}"
-
-    @property
-    def kind(self) -> str:
-        return claim_kind(self.claim.kind)
 
 
 @dataclass(eq=False)
@@ -119,8 +127,8 @@ class ArticleItem:
     """An article with what the site adds: its slug, segmented body and resolved links."""
 
     article: Article
+    body: Body | None = None  # where the claims' sentences are; `paragraphs` is cut from it
     slug: str = ""
-    paragraphs: list[list[Segment]] = field(default_factory=list)
     anchored: frozenset[int] = frozenset()
     claims: list[ClaimRef] = field(default_factory=list)
     people: list[Entry] = field(default_factory=list)
@@ -130,14 +138,23 @@ class ArticleItem:
     names: dict[str, Entry | None] = field(default_factory=dict)  # name/id key -> entry
     surnames: dict[str, Entry | None] = field(default_factory=dict)  # None = ambiguous
 
+    # Position in the archive's newest-first list (set by build_archive): sorting a list of
+    # items by it is sorting by `newest_first` at the cost of one attribute read per item.
+    rank: int = 0
+    # The date the article is filed under: publication first, else the story's date.
+    date: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.date = self.article.published or self.article.date
+
     @property
     def url(self) -> str:
         return f"articles/{self.slug}/"
 
-    @property
-    def date(self) -> str | None:
-        """The date the article is filed under: publication first, else the story's date."""
-        return self.article.published or self.article.date
+    @cached_property
+    def paragraphs(self) -> list[list[Segment]]:
+        """The body as segments, cut when first asked for (only the article page shows it)."""
+        return self.body.paragraphs if self.body is not None else []
 
     def resolve(self, name: str | None, kinds: tuple[str, ...] = ("person", "source")) -> Entry | None:
         """The entry of this article called `name` (id, name or alias; then unique surname)."""
@@ -232,20 +249,24 @@ class Collection:
 
 def _dedupe_links(links: list[Link], exclude: Entry) -> list[Link]:
     """One link per entry (or per name when unresolved), sorted by name; never to `exclude`."""
-    seen: dict[object, Link] = {}
+    seen: dict[object, Link] = {}  # keyed by the entry itself (hashed by identity) or the name key
     for link in links:
-        if link.entry is exclude:
-            continue
-        if link.entry is not None:
-            seen.setdefault(("entry", id(link.entry)), Link(link.entry.name, link.entry))
-        else:
-            seen.setdefault(("name", name_key(link.name)), link)
+        entry = link.entry
+        if entry is None:
+            seen.setdefault(name_key(link.name), link)
+        elif entry is not exclude and entry not in seen:
+            seen[entry] = Link(entry.name, entry)
     return sorted(seen.values(), key=lambda link: (name_key(link.name), link.name))
 
 
 def _add(entry: Entry, pairs: Iterable[tuple[str, Link]]) -> None:
+    related = entry.related
     for relation, link in pairs:
-        entry.related.setdefault(relation, []).append(link)
+        links = related.get(relation)
+        if links is None:
+            related[relation] = [link]
+        else:
+            links.append(link)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +368,12 @@ def newest_first(item: ArticleItem) -> tuple[int, str]:
     return (-date_ordinal(item.date), item.article.slug)
 
 
+# Sort key equal in effect to `newest_first` for a list of the archive's items kept in the order
+# build_archive met them (as `Entry.articles` are), ties included: `newest_first` is computed once
+# per item instead of once per item of every list sorted, and reading it is no Python call.
+by_rank: Callable[[ArticleItem], int] = attrgetter("rank")
+
+
 def _index_names(item: ArticleItem, entries: Iterable[tuple[Entry, Member]]) -> None:
     """Fill the article's name tables; a key claimed by two different entries is ambiguous."""
     surnames: dict[str, Entry | None] = {}
@@ -388,28 +415,30 @@ def build_archive(articles: list[Article]) -> Archive:
 
     for article in sorted(articles, key=lambda a: (date_ordinal(a.published or a.date), a.slug)):
         body = build_body(article)
-        item = ArticleItem(article, paragraphs=body.paragraphs, anchored=body.anchored)
+        item = ArticleItem(article, body, anchored=body.anchored)
         warnings.extend(body.warnings)
         items.append(item)
 
-        appearances: list[tuple[Collection, Entry, Member]] = []
-        for collection in collections.values():
+        appearances: dict[str, list[tuple[Entry, Member]]] = {}  # by kind
+        for kind, collection in collections.items():
+            found = appearances[kind] = []
             for member in collection.spec.members(article):
                 if not member.id:
-                    warnings.append(f"article {article.slug!r}: {collection.kind} "
+                    warnings.append(f"article {article.slug!r}: {kind} "
                                     f"{member.name!r} has no id; skipped")
                     continue
-                entry = collection.upsert(member, item, warnings)
-                appearances.append((collection, entry, member))
-        item.people = _unique(e for c, e, _ in appearances if c.kind == "person")
-        item.sources = _unique(e for c, e, _ in appearances if c.kind == "source")
-        item.events = _unique(e for c, e, _ in appearances if c.kind == "event")
+                found.append((collection.upsert(member, item, warnings), member))
+        item.people = _unique(e for e, _ in appearances["person"])
+        item.sources = _unique(e for e, _ in appearances["source"])
+        item.events = _unique(e for e, _ in appearances["event"])
         main_ids = {e.id for e in article.events if e.main}
         item.main_events = [e for e in item.events if e.id in main_ids]
-        _index_names(item, ((e, m) for c, e, m in appearances if c.kind in ("person", "source")))
+        _index_names(item, [*appearances["person"], *appearances["source"]])
 
-        for collection, entry, member in appearances:
-            _add(entry, collection.spec.relations(item, entry, member))
+        for kind, collection in collections.items():
+            relations = collection.spec.relations
+            for entry, member in appearances[kind]:
+                _add(entry, relations(item, entry, member))
 
         for number, claim in enumerate(article.claims, start=1):
             ref = _resolve_claim(item, number, claim, collections)
@@ -430,12 +459,13 @@ def build_archive(articles: list[Article]) -> Archive:
         if ref.via is None and ref.claim.via:
             ref.via = names.get(name_key(ref.claim.via))
 
+    specs = [collection.spec for collection in collections.values()]
     for item in items:
         for ref in item.claims:
-            for collection in collections.values():
-                for owner in _unique(collection.spec.claim_owners(ref)):
+            for spec in specs:
+                for owner in _unique(spec.claim_owners(ref)):
                     owner.claims.append(ref)
-                    _add(owner, collection.spec.claim_relations(ref, owner))
+                    _add(owner, spec.claim_relations(ref, owner))
 
     _link_related_events(collections["event"], items)
     for collection in collections.values():
@@ -444,6 +474,8 @@ def build_archive(articles: list[Article]) -> Archive:
         warnings.extend(collection.finish())
     warnings.extend(_allocate_article_slugs(items))
     items.sort(key=newest_first)
+    for rank, item in enumerate(items):
+        item.rank = rank
     return Archive(items, collections["person"], collections["source"], collections["event"], warnings)
 
 
@@ -491,8 +523,9 @@ def _allocate_article_slugs(items: list[ArticleItem]) -> list[str]:
 
 
 def _unique(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries without repeats, in order (`in` compares entries by identity: eq=False)."""
     out: list[Entry] = []
     for entry in entries:
-        if all(entry is not e for e in out):
+        if entry not in out:
             out.append(entry)
     return out

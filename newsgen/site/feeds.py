@@ -13,11 +13,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from feedgen.feed import FeedGenerator
 
 from newsgen.config import SiteConfig
-from newsgen.site.collections import Archive, ArticleItem, Entry, newest_first
+from newsgen.site.collections import Archive, ArticleItem, Entry, by_rank
 from newsgen.site.structured import absolute, article_description
 from newsgen.site.timeline import UNKNOWN, split_date
 from newsgen.site.urls import page_path, relurl
@@ -44,8 +45,12 @@ def stable_id(kind: str, key: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"newsgen:{kind}:{key}"))
 
 
+@lru_cache(maxsize=8192)
 def as_datetime(value: str | None) -> datetime | None:
-    """`2024-09-14` -> midnight UTC that day; `2024-09` -> the 1st; None without a known year."""
+    """`2024-09-14` -> midnight UTC that day; `2024-09` -> the 1st; None without a known year.
+
+    Cached (datetimes are immutable): planning and hashing the feeds ask for the same few
+    thousand dates 70,000 times at 10,000 articles."""
     year, month = split_date(value)
     if not year or year == UNKNOWN:
         return None
@@ -134,7 +139,7 @@ def plan_feeds(archive: Archive, config: SiteConfig) -> list[Feed]:
     fallback = max(known, default=EPOCH)  # undated articles count as the newest known date
 
     def newest(items: list[ArticleItem]) -> tuple[ArticleItem, ...]:
-        return tuple(sorted(items, key=newest_first)[:FEED_SIZE])
+        return tuple(sorted(items, key=by_rank)[:FEED_SIZE])
 
     feeds = [Feed(FEED_NAME, config.title, "", newest(archive.articles), fallback)]
     for collection in archive.collections:

@@ -1,0 +1,136 @@
+"""The shortcuts that make the whole-archive passes fast keep their meaning: body segments cut
+on demand, the precomputed newest-first order, cheaper record digests and page hashes that
+still change whenever a page's output would."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+from newsgen.config import SiteConfig
+from newsgen.records import Article, Claim, Event, Origin, Paragraph, Person, Source, Span
+from newsgen.site.body import build_body
+from newsgen.site.collections import build_archive, by_rank, newest_first
+from newsgen.site.pages import Digests, page_hashes, plan_site
+
+
+def _article(slug: str, published: str | None, people: list[tuple[str, str]], *, kind: str = "statement",
+             source_file: str | None = "seeds/x.txt", event: str = "sommet") -> Article:
+    text = "Le sommet s'est ouvert. " + " ".join(f"{name} a parlé." for _, name in people)
+    claims = []
+    if people:
+        sentence = f"{people[0][1]} a parlé."
+        start = text.index(sentence)
+        claims.append(Claim(speaker=people[0][1], text="a parlé", start=start, end=start + len(sentence),
+                            kind=kind, via="Agence", sentence_start=start, sentence_end=start + len(sentence)))
+    return Article(slug=slug, title=slug.title(), published=published, source_file=source_file,
+                   body=[Paragraph(text, 0, len(text))],
+                   people=[Person(pid, name, mentions=[Span(name, 0, len(name))]) for pid, name in people],
+                   sources=[Source("agence", "Agence")], claims=claims,
+                   events=[Event(event, "Le sommet", date="2024-05-01", main=True)])
+
+
+def _records() -> list[Article]:
+    return [
+        _article("a", "2024-05-02", [("anne", "Anne Martin"), ("paul", "Paul Durand")], kind="accusation"),
+        _article("b", "2024-05-02", [("paul", "Paul Durand")], kind="denial"),
+        _article("b", "2024-05-02", [("anne", "Anne Martin")]),  # same slug and date: a tie
+        _article("c", None, [("anne", "Anne Martin"), ("marc", "Marc Petit")]),
+        _article("d", "2024", [("marc", "Marc Petit")], source_file=None),
+        _article("e", "2023-12-31", [("paul", "Paul Durand")]),
+    ]
+
+
+def _hashes(records: list[Article]) -> dict[str, str]:
+    pages = plan_site(build_archive(records), SiteConfig())
+    return dict(zip((p.path for p in pages), page_hashes(pages, {}, "", Digests())))
+
+
+def test_body_segments_are_cut_on_demand_as_build_body_cuts_them() -> None:
+    records = _records()
+    archive = build_archive(records)
+    for item in archive.articles:
+        body = build_body(item.article)
+        assert item.anchored == body.anchored
+        assert item.paragraphs == body.paragraphs
+        assert item.paragraphs is item.paragraphs  # cut once
+    first = next(i for i in archive.articles if i.article.slug == "a")
+    assert [s.claims for s in first.paragraphs[0]] == [(), (1,), ()]
+    handwritten = next(i for i in archive.articles if i.article.slug == "d")
+    assert handwritten.paragraphs[0][1].claims == (1,)  # marked, so cut rather than Markdown
+
+
+def test_rank_orders_every_list_as_newest_first_does() -> None:
+    archive = build_archive(_records())
+    assert archive.articles == sorted(archive.articles, key=newest_first)
+    assert [i.rank for i in archive.articles] == list(range(len(archive.articles)))
+    for collection in archive.collections:
+        for entry in collection.entries.values():
+            assert sorted(entry.articles, key=by_rank) == sorted(entry.articles, key=newest_first)
+
+
+def test_same_records_give_the_same_page_hashes() -> None:
+    records = _records()
+    assert _hashes(records) == _hashes(pickle.loads(pickle.dumps(records))) == _hashes(copy.deepcopy(records))
+
+
+def test_event_page_hash_follows_its_claims() -> None:
+    """The event page's sides and claim groups are made at render time: its hash must still see
+    a claim's kind, text and speaker change."""
+    before = _hashes(_records())
+    for change in (lambda r: setattr(r[1].claims[0], "kind", "statement"),
+                   lambda r: setattr(r[1].claims[0], "text", "a dit autre chose"),
+                   lambda r: setattr(r[1].claims[0], "speaker", "Quelqu'un")):
+        records = _records()
+        change(records)
+        after = _hashes(records)
+        assert after["events/sommet/index.html"] != before["events/sommet/index.html"]
+
+
+def test_person_page_hash_follows_the_people_met() -> None:
+    """co_people is made at render time from the listed articles, whose digests hold their people."""
+    before = _hashes(_records())
+    records = _records()
+    records[5].people.append(Person("zoe", "Zoé Roux"))  # Paul now meets Zoé
+    after = _hashes(records)
+    assert after["people/paul/index.html"] != before["people/paul/index.html"]
+    assert after["people/marc/index.html"] == before["people/marc/index.html"]
+
+
+def test_record_digest_changes_with_any_field_and_not_with_identity() -> None:
+    base = _records()[0]
+    digest = Digests().record(base)
+    shared = copy.deepcopy(base)
+    shared.claims[0].speaker = shared.people[0].name  # the same string object twice
+    assert Digests().record(shared) == digest
+    changes = [
+        lambda a: setattr(a, "title", "Autre"),
+        lambda a: setattr(a, "published", None),
+        lambda a: a.body[0].__setattr__("end", a.body[0].end + 1),
+        lambda a: a.people[0].mentions[0].__setattr__("start", 1),
+        lambda a: a.people[0].aliases.append("A. Martin"),
+        lambda a: setattr(a.claims[0], "quote", True),
+        lambda a: setattr(a.events[0], "main", False),
+        lambda a: a.warnings.append("x"),
+        lambda a: setattr(a, "origin", Origin("https://example.org/1")),
+    ]
+    seen = {digest}
+    for change in changes:
+        record = copy.deepcopy(base)
+        change(record)
+        seen.add(Digests().record(record))
+    assert len(seen) == len(changes) + 1
+
+
+def test_record_digest_of_unexpected_values() -> None:
+    """A hand edit can leave any YAML value in a field: such a record is still digested by value."""
+    import datetime
+
+    base = _records()[0]
+    odd = copy.deepcopy(base)
+    odd.published = datetime.date(2024, 5, 2)  # YAML reads an unquoted date as a date
+    nested = copy.deepcopy(base)
+    nested.people[0].mentions.append("not a span")  # type: ignore[arg-type]
+    digests = {Digests().record(r) for r in (base, odd, nested)}
+    assert len(digests) == 3
+    assert Digests().record(copy.deepcopy(odd)) == Digests().record(odd)
+    assert Digests().record(copy.deepcopy(nested)) == Digests().record(nested)
