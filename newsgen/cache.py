@@ -37,6 +37,7 @@ CACHE_DIR = ".newsgen-cache"
 RECORDS = "records"
 SHARDS = 32
 HASHES = "hashes.pickle"
+DATA_MEMO = "data-articles.pickle"  # the data export's article lines (site/data.py)
 # The build manifest, in the output folder: page path -> hash of its inputs (see site/build.py).
 MANIFEST = ".newsgen-manifest.json"
 # Folders and files of the project a build reads (seeds/ and articles/ are flat; templates/ is not).

@@ -260,7 +260,8 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
     try:
         config = load_config(root / "newsgen.yaml")
         site = render_site(articles, out, config=config, templates_dir=root / "templates", progress=progress,
-                           full=full, jobs=jobs, spare=cache.spare_path(root, out))
+                           full=full, jobs=jobs, spare=cache.spare_path(root, out),
+                           data_memo=None if full else root / cache.CACHE_DIR / cache.DATA_MEMO)
     except ConfigError as err:
         report.errors.append(f"{err}; the site was not built")
     except TemplateError as err:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from newsgen.records import (Article, Caption, Claim, DateMention, Entity, Event, Origin, Paragraph, Person,
                              Source, Span)
 from newsgen.site.collections import build_archive
+import newsgen.site.data as data_module
 from newsgen.site.data import DATA_FILES, SCHEMA, data_text, export_records, plan_data
 
 
@@ -98,3 +100,43 @@ def test_plan_data_writes_every_record() -> None:
         doc = files[f"data/{name}.json"]
         assert doc == {"schema": SCHEMA, "count": len(records[name]), name: records[name]}
     assert sorted(a["id"] for a in files["data/articles.json"]["articles"]) == ["a", "b"]
+
+
+def _memo_articles(n: int) -> list[Article]:
+    return [Article(slug=f"a{i}", title=f"Titre {i}", published=f"2024-09-{i + 1:02d}",
+                    body=[Paragraph("Kim a dit oui.", 0, 14)],
+                    people=[Person("kim", "Kim", mentions=[Span("Kim", 0, 3)])],
+                    claims=[Claim("Kim", "oui", 10, 13, speaker_id="kim")]) for i in range(n)]
+
+
+def test_the_memo_reencodes_only_the_articles_that_changed(tmp_path: Path, monkeypatch) -> None:
+    memo = tmp_path / "cache" / "data.pickle"
+    articles = _memo_articles(5)
+    assert plan_data(build_archive(articles), memo) == plan_data(build_archive(articles))
+    encoded: list[str] = []
+    real = data_module._article
+    monkeypatch.setattr(data_module, "_article", lambda item: encoded.append(item.slug) or real(item))
+    articles[2] = replace(articles[2], title="Titre corrigé")
+    articles[4] = replace(articles[4], claims=[replace(articles[4].claims[0], kind="denial")])
+    archive = build_archive(articles)
+    with_memo = plan_data(archive, memo)
+    assert sorted(encoded) == ["a2", "a4"]  # and the other three lines came from the memo
+    encoded.clear()
+    assert with_memo == plan_data(archive)  # the same bytes as without any memo
+    assert len(encoded) == 5
+
+
+def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    memo = tmp_path / "data.pickle"
+    articles = _memo_articles(3)
+    plan_data(build_archive(articles), memo)
+    monkeypatch.setattr(data_module, "_memo_version", lambda: b"other code")
+    encoded: list[str] = []
+    real = data_module._article
+    monkeypatch.setattr(data_module, "_article", lambda item: encoded.append(item.slug) or real(item))
+    assert plan_data(build_archive(articles), memo) == plan_data(build_archive(articles))
+    assert len(encoded) == 6  # with the memo of the other code, and without
+    memo.write_bytes(b"not a pickle")
+    encoded.clear()
+    assert plan_data(build_archive(articles), memo) == plan_data(build_archive(articles))
+    assert len(encoded) == 6

@@ -143,12 +143,14 @@ def render_site(
     full: bool = False,
     jobs: int = 1,
     spare: Path | None = None,
+    data_memo: Path | None = None,
 ) -> SiteBuild:
     """`build_site`, rendering only the pages whose inputs changed (all of them when `full`).
 
     `spare` (on the output's filesystem) keeps the previous build after the swap instead of
     deleting it; the next build updates that copy in place of making a new tree (see the module
-    docstring).
+    docstring). `data_memo` keeps the data export's article lines for the next build
+    (`data.plan_data`).
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -160,7 +162,7 @@ def render_site(
     # The data export is the slowest file to make and depends on nothing planned below: made in
     # a forked process meanwhile (a second of a one-article rebuild at 10,000 articles), started
     # before the hash that tells whether it is needed, which takes half a second to compute.
-    with _Background(plan_data, (archive,), jobs) as export:
+    with _Background(plan_data, (archive, data_memo), jobs) as export:
         digests = Digests()
         new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
         data_kept = new.archive == old.archive and not full and all(p in old.files for p in old.generated)

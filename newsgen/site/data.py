@@ -11,11 +11,16 @@ Claims are referred to as `{"article": slug, "number": N}`, N counting from 1 in
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from newsgen.site.collections import Archive, ClaimRef, Entry, Link
-from newsgen.site.pages import File
+from newsgen.site.collections import Archive, ArticleItem, ClaimRef, Entry, Link
+from newsgen.site.pages import Digests, File
 
 DATA_FOLDER = "data"
 SCHEMA = "newsgen-export/1"
@@ -81,18 +86,24 @@ def _source(entry: Entry) -> dict[str, Any]:
     }
 
 
-def export_records(archive: Archive) -> dict[str, list[dict[str, Any]]]:
-    """Every record of the archive as plain JSON-ready data, keyed by file name."""
+def _article(item: ArticleItem) -> dict[str, Any]:
+    return {"id": item.slug, "url": item.url, **item.article.to_dict()}
+
+
+def _entries(archive: Archive) -> dict[str, list[dict[str, Any]]]:
     def ordered(entries: dict[str, Entry]) -> list[Entry]:
         return sorted(entries.values(), key=lambda e: e.id)
 
     return {
-        "articles": [{"id": item.slug, "url": item.url, **item.article.to_dict()}
-                     for item in archive.articles],
         "people": [_person(e) for e in ordered(archive.people.entries)],
         "events": [_event(e) for e in ordered(archive.events.entries)],
         "sources": [_source(e) for e in ordered(archive.sources.entries)],
     }
+
+
+def export_records(archive: Archive) -> dict[str, list[dict[str, Any]]]:
+    """Every record of the archive as plain JSON-ready data, keyed by file name."""
+    return {"articles": [_article(item) for item in archive.articles], **_entries(archive)}
 
 
 # No indent: only then does json use its C encoder (an indented 10,000-article export took
@@ -102,13 +113,71 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 def data_text(name: str, records: list[dict[str, Any]]) -> str:
     """The file's JSON: the header on the first line, then one record per line."""
-    head = _ENCODER.encode({"schema": SCHEMA, "count": len(records)})[:-1]  # without its "}"
-    lines = ",\n".join(map(_ENCODER.encode, records))
-    items = f"[\n{lines}\n]" if records else "[]"
+    return _data_text(name, list(map(_ENCODER.encode, records)))
+
+
+def _data_text(name: str, lines: list[str]) -> str:
+    head = _ENCODER.encode({"schema": SCHEMA, "count": len(lines)})[:-1]  # without its "}"
+    items = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     return f"{head},{_ENCODER.encode(name)}:{items}}}\n"
 
 
-def plan_data(archive: Archive) -> list[File]:
-    """The four data files, ready to write."""
-    return [File(f"{DATA_FOLDER}/{name}.json", data_text(name, records).encode("utf-8"))
-            for name, records in export_records(archive).items()]
+def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:
+    """The four data files, ready to write.
+
+    `memo` (a file in the project's cache) keeps each article's line by a digest of what it is
+    made of, for the next build: after one edit, one article is turned into JSON again, not
+    10,000 (the people, events and sources files are remade: each lists many articles).
+    """
+    lines = _article_lines(archive, memo) if memo is not None else [
+        _ENCODER.encode(_article(item)) for item in archive.articles]
+    texts = {"articles": _data_text("articles", lines)}
+    texts.update((name, data_text(name, records)) for name, records in _entries(archive).items())
+    return [File(f"{DATA_FOLDER}/{name}.json", texts[name].encode("utf-8")) for name in DATA_FILES]
+
+
+def _memo_version() -> bytes:
+    """The code an article's line depends on: this module and the records' (their fields)."""
+    here = Path(__file__).resolve()
+    h = hashlib.sha1(SCHEMA.encode())
+    for path in (here, here.parent.parent / "records.py", here.parent / "pages.py"):
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+def _article_lines(archive: Archive, memo: Path) -> list[str]:
+    """Each article's JSON line, taken from `memo` when its record, slug and URL are unchanged."""
+    version = _memo_version()
+    try:
+        with open(memo, "rb") as fh:
+            found, old = pickle.load(fh)
+        if found != version:
+            old = {}
+    except Exception:  # missing, truncated, from other code: a cache
+        old = {}
+    digests = Digests()
+    new: dict[bytes, str] = {}
+    lines = []
+    for item in archive.articles:
+        key = hashlib.sha1(digests.record(item.article) + f"\0{item.slug}\0{item.url}".encode()).digest()
+        line = new.get(key) or old.get(key)
+        if line is None:
+            line = _ENCODER.encode(_article(item))
+        new[key] = line
+        lines.append(line)
+    if new.keys() != old.keys():
+        _save(memo, (version, new))
+    return lines
+
+
+def _save(path: Path, value: Any) -> None:
+    """Pickle `value` to `path` atomically (a killed build leaves the old file or none)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
