@@ -5,6 +5,7 @@ broken template stops the build instead of publishing blank pages.
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
+from jinja2.utils import missing
 
 from newsgen.config import SiteConfig
 from newsgen.site.pages import Page
@@ -39,6 +41,14 @@ def human_date(value: str | None, language: str = "fr") -> str:
     """
     if not value:
         return ""
+    if type(value) is str and type(language) is str:
+        return _human_date(value, language)
+    return _human_date.__wrapped__(value, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _human_date(value: str, language: str) -> str:
+    """`human_date` of a non-empty value: pages print the same dates thousands of times."""
     match = _DATE.fullmatch(value)
     if not match or not language.startswith("fr"):
         return value
@@ -55,18 +65,23 @@ def human_date(value: str | None, language: str = "fr") -> str:
     return " ".join(parts) or value
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
 def is_iso_date(value: object) -> bool:
     """True for YYYY, YYYY-MM, YYYY-MM-DD: what a `<time datetime>` attribute accepts."""
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
+    return isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
 
 
 @pass_context
 def _relurl_filter(context: Context, target: str) -> str:
     """Relative link from the current page; absolute under base_url on pages served from any
     path (404.html), where a relative link would resolve against the wrong folder."""
-    site = context.get("site")
-    if context.get("absolute_links") and site is not None and site.base_url and not target.startswith("#"):
-        return site.base_url.rstrip("/") + "/" + page_path(target.lstrip("/"))
+    absolute = context.resolve_or_missing("absolute_links")  # what context.get does, faster
+    if absolute and absolute is not missing:
+        site = context.get("site")
+        if site is not None and site.base_url and not target.startswith("#"):
+            return site.base_url.rstrip("/") + "/" + page_path(target.lstrip("/"))
     return relurl(target, context["page_url"])
 
 

@@ -93,17 +93,44 @@ def relurl(target: str, from_page: str) -> str:
     From `people/x/index.html`, `articles/foo/` gives `../../articles/foo/index.html`; a link
     to the page itself with a fragment is just `#fragment`.
     """
-    if is_external(target) or target.startswith("#"):
-        return target
-    path, _, fragment = target.partition("#")
-    path = page_path(path.lstrip("/"))
-    suffix = f"#{fragment}" if fragment else ""
-    if path == from_page and fragment:
-        return suffix
-    return _relative(path, from_page) + suffix
+    links = _links_from(from_page)
+    link = links.get(target)
+    if link is None:
+        link = links[target] = _relurl(target, from_page)
+    return link
+
+
+@functools.lru_cache(maxsize=64)
+def _links_from(from_page: str) -> dict[str, str]:
+    """The links already computed from `from_page`, by target. Pages are rendered one after the
+    other and a page repeats its links (navigation, an article cited by many claims), so this
+    keeps the last pages' links only."""
+    return {}
 
 
 @functools.lru_cache(maxsize=65536)
+def _target(target: str) -> tuple[str, str] | None:
+    """`target` split into the page file it names and its fragment, or None for a link kept as
+    it is (external, or a bare `#fragment`): all pages link to the same static files, sections
+    and entries."""
+    if target.startswith("#") or is_external(target):
+        return None
+    head, _, fragment = target.partition("#")
+    return page_path(head.lstrip("/")), fragment
+
+
+def _relurl(target: str, from_page: str) -> str:
+    parsed = _target(target)
+    if parsed is None:
+        return target
+    path, fragment = parsed
+    if not fragment:
+        return _relative(path, from_page)
+    if path == from_page:
+        return "#" + fragment
+    return _relative(path, from_page) + "#" + fragment
+
+
 def _relative(path: str, from_page: str) -> str:
     """`posixpath.relpath(path, dirname(from_page))` for the site's paths, which are already
     normal (no `.`, `..` or doubled slashes: see `pages._check_paths`). A page links to
@@ -111,6 +138,12 @@ def _relative(path: str, from_page: str) -> str:
     abspath/getcwd round trips made it a fifth of the render."""
     if "." in (path[:1], from_page[:1]) or "/." in path or "/." in from_page or "//" in path:
         return posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    depth = from_page.count("/")
+    if not depth:
+        return path or "."
+    first = from_page[:from_page.index("/")]
+    if path != first and not path.startswith(first + "/"):  # most links leave the page's section
+        return "../" * depth + path
     to_parts = path.split("/")
     from_parts = from_page.split("/")[:-1]
     common = 0
