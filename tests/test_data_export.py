@@ -140,3 +140,10 @@ def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatc
     encoded.clear()
     assert plan_data(build_archive(articles), memo) == plan_data(build_archive(articles))
     assert len(encoded) == 6
+
+
+def test_an_unwritable_memo_does_not_fail_the_export(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    articles = _memo_articles(2)
+    assert plan_data(build_archive(articles), blocker / "data.pickle") == plan_data(build_archive(articles))

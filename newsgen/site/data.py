@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -166,18 +165,19 @@ def _article_lines(archive: Archive, memo: Path) -> list[str]:
         new[key] = line
         lines.append(line)
     if new.keys() != old.keys():
-        _save(memo, (version, new))
+        try:
+            _save(memo, (version, new))
+        except OSError:
+            pass  # a cache: the next build encodes the articles again
     return lines
 
 
 def _save(path: Path, value: Any) -> None:
-    """Pickle `value` to `path` atomically (a killed build leaves the old file or none)."""
+    """Pickle `value` to `path` through a temporary file renamed over it, so a reader finds the
+    old memo or the new one. The temporary file has a fixed name: this runs in a process the
+    build may stop (`cancel`), which would leave a new 40 MB file behind at every stop."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
