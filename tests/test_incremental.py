@@ -130,6 +130,27 @@ def test_editing_one_article_rewrites_its_pages_only(project: Path) -> None:
     assert "Alpha corrigé" in (build / "people/anne-martin/feed.xml").read_text(encoding="utf-8")
 
 
+def test_an_edit_rewrites_its_year_of_the_timeline_only(project: Path) -> None:
+    """The timeline's index shows counts: a title edit rewrites the year page listing the
+    article, not the index nor the other years; a new article changes the counts."""
+    build = project / "build"
+    write(project, record("omega", "Omega", ["Paul Durand"], "2019-05-01"))
+    build_project(project)
+    before = tree(build)
+    write(project, record("alpha", "Alpha corrigé", ["Anne Martin"], "2024-01-01"))
+    build_project(project)
+    changed = rewritten(before, tree(build))
+    assert page("timeline/2024") in changed
+    assert "Alpha corrigé" in (build / page("timeline/2024")).read_text(encoding="utf-8")
+    assert page("timeline") not in changed and page("timeline/2019") not in changed
+    before = tree(build)
+    write(project, record("delta", "Delta", ["Marc Petit"], "2024-02-04"))
+    build_project(project)
+    changed = rewritten(before, tree(build))
+    assert page("timeline") in changed and page("timeline/2024") in changed
+    assert page("timeline/2019") not in changed
+
+
 def test_a_new_article_about_someone_does_not_rewrite_their_other_articles(project: Path) -> None:
     build = project / "build"
     before = tree(build)

@@ -284,9 +284,13 @@ def test_timeline_groups_by_year_and_month_with_counts(plain: Path) -> None:
     assert [(m.key, len(m.articles), len(m.events)) for m in y2024.months] == [
         ("2024-10", 1, 1), ("2024-09", 1, 1), ("2024-08", 1, 0)]
     assert y2024.months[2].tally == "1 article"
-    page = site_read(plain, "timeline/index.html")
-    assert "octobre 2024" in page and "3 articles, 2 événements" in page
+    index = site_read(plain, "timeline/index.html")  # the years and months, with their counts
+    assert "octobre 2024" in index and "3 articles, 2 événements" in index
+    assert 'href="2024/index.html#m-2024-10"' in index
     assert 'href="timeline/index.html"' in site_read(plain, "index.html")  # in the navigation
+    year = site_read(plain, "timeline/2024/index.html")  # the year's articles and events
+    assert all(f'href="../../{item.url}index.html"' in year for item in build_archive(site_archive()).articles)
+    assert 'id="m-2024-10"' in year and "octobre 2024" in year
 
 
 def test_timeline_keeps_unknown_years_and_undated_apart() -> None:

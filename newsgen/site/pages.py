@@ -35,7 +35,7 @@ from newsgen.site.collections import (
     name_key,
 )
 from newsgen.site.structured import PageMeta
-from newsgen.site.timeline import UNKNOWN, build_timeline, split_date
+from newsgen.site.timeline import UNKNOWN, build_timeline, split_date, year_counts
 from newsgen.site.urls import folder_page, safe_slug
 
 HOME_LATEST = 10
@@ -383,11 +383,21 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "feed": f"{entry.url}{FEED}",
         }, later=partial(_source_later, entry, articles, config)))
 
+    years = build_timeline(archive)
+    counts = year_counts(years)
     pages.append(Page("timeline/index.html", "timeline.html", {
         "section": "timeline",
-        "years": build_timeline(archive),
+        "years": counts,
         "meta": PageMeta(f"Chronologie — {config.title}", config.description),
     }))
+    year_links = [(y.label, y.url) for y in years]  # each year page's navigation
+    for year in years:
+        pages.append(Page(f"{year.url}index.html", "timeline_year.html", {
+            "section": "timeline",
+            "year": year,
+            "years": year_links,
+            "meta": PageMeta(f"{year.label} — Chronologie — {config.title}", config.description),
+        }))
     if search:
         pages.append(Page("search/index.html", "search.html", {
             "section": "search",

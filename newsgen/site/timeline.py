@@ -2,6 +2,10 @@
 
 Dates keep their precision: an article dated `2024` goes under "month unknown" of 2024, one dated
 `XXXX-09-13` (year unknown) under the unknown year, an undated one in a last "no date" group.
+
+Each year has its own page (`timeline/2024/`), and `timeline/` lists the years and months with
+their counts only: one page of every article would weigh megabytes in a big archive, and an edit
+would rewrite it; now it rewrites its year's page.
 """
 from __future__ import annotations
 
@@ -40,6 +44,10 @@ class Year:
     label: str
     anchor: str
     months: list[Month] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"timeline/{self.key}/"
 
     @property
     def article_count(self) -> int:
@@ -112,3 +120,27 @@ def build_timeline(archive: Archive) -> list[Year]:
             years[year] = Year(year or "sans-date", _year_label(year), f"annee-{year or 'sans-date'}")
         years[year].months.append(months[(year, month)])
     return list(years.values())
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    label: str
+    anchor: str
+    tally: str
+
+
+@dataclass(frozen=True)
+class YearCount:
+    """A year as the timeline's index shows it: labels, link and counts, not its articles (so
+    the index is rendered again only when a count changes)."""
+
+    label: str
+    url: str
+    anchor: str
+    tally: str
+    months: list[MonthCount]
+
+
+def year_counts(years: list[Year]) -> list[YearCount]:
+    return [YearCount(y.label, y.url, y.anchor, y.tally, [MonthCount(m.label, m.anchor, m.tally) for m in y.months])
+            for y in years]

@@ -88,9 +88,15 @@ def test_search_finds_the_seed_article(page, base_url: str, site_dir: Path) -> N
     assert page.console.errors == []
 
 
+def year_page(site_dir: Path) -> str:
+    """The first year of the timeline (its articles and events)."""
+    first = sorted((site_dir / "timeline").glob("*/index.html"))[0]
+    return first.relative_to(site_dir).as_posix()
+
+
 def test_pages_have_no_console_errors(page, base_url: str, site_dir: Path) -> None:
     paths = [*key_pages(site_dir).values(), "articles/index.html", "people/index.html",
-             "events/index.html", "sources/index.html", "timeline/index.html", HAND]
+             "events/index.html", "sources/index.html", "timeline/index.html", year_page(site_dir), HAND]
     for path in paths:
         page.goto(base_url + path)
         page.wait_for_load_state("load")
@@ -125,8 +131,8 @@ def test_accessibility_axe(browser, base_url: str, site_dir: Path, axe_js: Path 
     problems = []
     try:
         # (not 404.html: with a base_url its stylesheet link is absolute, to a host not reached here)
-        extra = {"hand-article": HAND, "timeline": "timeline/index.html", "people": "people/index.html",
-                 "articles": "articles/index.html"}
+        extra = {"hand-article": HAND, "timeline": "timeline/index.html", "timeline-year": year_page(site_dir),
+                 "people": "people/index.html", "articles": "articles/index.html"}
         if (site_dir / "pagefind").is_dir():
             extra["search"] = "search/index.html?q=Pyongyang"
         for name, path in {**key_pages(site_dir), **extra}.items():
