@@ -57,6 +57,22 @@ def test_build_exits_non_zero_but_builds_the_rest(project):
     assert "note" in pages
 
 
+def test_build_called_in_process_leaves_the_collector_on(project):
+    """Only the `newsgen` command itself (`run`) turns the cyclic collector off for good; a
+    caller of `main`, such as this test process, keeps it."""
+    import gc
+
+    assert gc.isenabled()
+    main(["build", "--root", str(project)])
+    assert gc.isenabled()
+
+
+def test_the_command_exits_with_the_build_code_and_its_output(project):
+    done = run("build", "--root", str(project))
+    assert done.returncode == 1  # the binary seed, through run() and os._exit
+    assert done.stdout.strip().endswith("warning(s)") and "binaire.txt" in done.stderr
+
+
 def test_rebuild_without_change_extracts_nothing(project, capsys):
     main(["build", "--root", str(project)])
     capsys.readouterr()
