@@ -17,8 +17,6 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from newsgen.records import Article, Claim, Event, Origin, Paragraph, Person, Source, Span
 from newsgen.resolve.names import make_id
 from newsgen.store import dumps, split_front_matter

@@ -1,7 +1,6 @@
 """Property-based: random text and random sidecars never crash the loader or the build,
 never leak markup into the site, and never lose an article."""
 import shutil
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, given, settings
