@@ -130,7 +130,7 @@ def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatc
     memo = tmp_path / "data.pickle"
     articles = _memo_articles(3)
     plan_data(build_archive(articles), memo)
-    monkeypatch.setattr(data_module, "_memo_version", lambda: b"other code")
+    monkeypatch.setattr(data_module, "_memo_version", lambda: "other code")
     encoded: list[str] = []
     real = data_module._article
     monkeypatch.setattr(data_module, "_article", lambda item: encoded.append(item.slug) or real(item))

@@ -18,6 +18,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from newsgen.cache import code_fingerprint
 from newsgen.site.collections import Archive, ArticleItem, ClaimRef, Entry, Link
 from newsgen.site.pages import Digests, File
 
@@ -135,13 +136,11 @@ def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:
     return [File(f"{DATA_FOLDER}/{name}.json", texts[name].encode("utf-8")) for name in DATA_FILES]
 
 
-def _memo_version() -> bytes:
-    """The code an article's line depends on: this module and the records' (their fields)."""
+def _memo_version() -> str:
+    """The code an article's line depends on: this module, the records' fields and the digests
+    (pages.py), as the record cache fingerprints its own code."""
     here = Path(__file__).resolve()
-    h = hashlib.sha1(SCHEMA.encode())
-    for path in (here, here.parent.parent / "records.py", here.parent / "pages.py"):
-        h.update(path.read_bytes())
-    return h.digest()
+    return code_fingerprint(here, here.parent.parent / "records.py", here.parent / "pages.py")
 
 
 def _article_lines(archive: Archive, memo: Path) -> list[str]:
@@ -159,7 +158,7 @@ def _article_lines(archive: Archive, memo: Path) -> list[str]:
     lines = []
     for item in archive.articles:
         key = hashlib.sha1(digests.record(item.article) + f"\0{item.slug}\0{item.url}".encode()).digest()
-        line = new.get(key) or old.get(key)
+        line = old.get(key)  # (keys hold the slug: no two articles share one)
         if line is None:
             line = _ENCODER.encode(_article(item))
         new[key] = line
