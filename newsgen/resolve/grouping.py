@@ -38,12 +38,12 @@ from typing import Any
 
 import yaml
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
 from newsgen import fastyaml
 from newsgen.records import Article, Event
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 HEADER = """\
 # Events of the archive: one entry per event; the id is its page URL (change it and the page moves).
