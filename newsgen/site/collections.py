@@ -129,7 +129,6 @@ class ArticleItem:
     article: Article
     body: Body | None = None  # where the claims' sentences are; `paragraphs` is cut from it
     slug: str = ""
-    anchored: frozenset[int] = frozenset()
     claims: list[ClaimRef] = field(default_factory=list)
     people: list[Entry] = field(default_factory=list)
     sources: list[Entry] = field(default_factory=list)
@@ -150,6 +149,11 @@ class ArticleItem:
     @property
     def url(self) -> str:
         return f"articles/{self.slug}/"
+
+    @property
+    def anchored(self) -> frozenset[int]:
+        """Numbers of the claims whose sentence was found in the body."""
+        return self.body.anchored if self.body is not None else frozenset()
 
     @cached_property
     def paragraphs(self) -> list[list[Segment]]:
@@ -415,7 +419,7 @@ def build_archive(articles: list[Article]) -> Archive:
 
     for article in sorted(articles, key=lambda a: (date_ordinal(a.published or a.date), a.slug)):
         body = build_body(article)
-        item = ArticleItem(article, body, anchored=body.anchored)
+        item = ArticleItem(article, body)
         warnings.extend(body.warnings)
         items.append(item)
 
