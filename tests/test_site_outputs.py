@@ -16,7 +16,7 @@ from newsgen.records import Article, Claim, Paragraph, Person
 from newsgen.site import BuildError, build_site
 from newsgen.site.collections import build_archive
 from newsgen.site.linkcheck import check_links
-from newsgen.site.search import find_pagefind
+from newsgen.site.search import find_pagefind, index_site, search_glob
 from newsgen.site.sitemap import NO_BASE_URL
 from newsgen.site.structured import jsonld_script
 from newsgen.site.timeline import build_timeline, split_date
@@ -327,6 +327,29 @@ def test_search_index_and_page(tmp_path: Path) -> None:
     for key in ("personne", "source", "année"):
         assert f'data-pagefind-filter="{key}"' in article
     assert check_links(out) == []
+
+
+def test_search_glob_reaches_every_indexed_page_and_no_other_folder() -> None:
+    assert search_glob({"articles/a/index.html", "articles/b/index.html"}) == "articles/**/*.{html}"
+    assert search_glob({"articles/a/index.html", "events/e/index.html"}) == "{articles,events}/**/*.{html}"
+    # a page at the top, a folder name the glob would read as a pattern, or nothing known: read all
+    assert search_glob({"articles/a/index.html", "index.html"}) == "**/*.{html}"
+    assert search_glob({"a[1]/x.html"}) == "**/*.{html}"
+    assert search_glob(set()) == "**/*.{html}"
+
+
+@needs_pagefind
+@pytest.mark.parametrize("indexed", [["a/x/index.html"], ["a/x/index.html", "b/y.html"],
+                                     ["a/x/index.html", "top.html"]])
+def test_pagefind_indexes_exactly_the_marked_pages_through_its_glob(tmp_path: Path, indexed: list[str]) -> None:
+    pages = ["a/x/index.html", "b/y.html", "top.html", "c/z/index.html"]
+    for page in pages:
+        body = " data-pagefind-body" if page in indexed else ""
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text(f'<html lang="fr"><body><main{body}><p>Texte de {page}.</p></main></body></html>')
+    index_site(find_pagefind(), tmp_path, set(indexed))
+    entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["fr"]["page_count"] == len(indexed)
 
 
 def test_missing_pagefind_warns_and_builds_without_search(tmp_path: Path, monkeypatch) -> None:

@@ -251,7 +251,7 @@ def render_site(
         if reindex and pagefind is not None:
             shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
             try:
-                index_site(pagefind, tmp)
+                index_site(pagefind, tmp, new.indexed)
             except SearchIndexError as err:
                 raise BuildError(str(err)) from err
             result.indexed = True
