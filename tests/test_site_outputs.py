@@ -15,6 +15,7 @@ from newsgen.config import SiteConfig
 from newsgen.records import Article, Claim, Paragraph, Person
 from newsgen.site import BuildError, build_site
 from newsgen.site.collections import build_archive
+from newsgen.site.feeds import plan_feeds, render_feed
 from newsgen.site.linkcheck import check_links
 from newsgen.site.search import find_pagefind, index_site, search_glob
 from newsgen.site.sitemap import NO_BASE_URL
@@ -125,6 +126,18 @@ def test_undated_articles_get_a_stable_feed_date(tmp_path: Path) -> None:
     build_site(articles, out, config=SiteConfig(), search=False)
     dates = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}updated") for e in entries(feed(out, "feed.xml"))}
     assert dates == {"A": "2024-03-01T00:00:00+00:00", "B": "2024-03-01T00:00:00+00:00"}
+
+
+def test_feeds_of_one_build_share_each_article_entry_and_print_the_same_bytes() -> None:
+    archive = build_archive(site_archive())
+    config = SiteConfig(title="Archive test")
+    feeds = plan_feeds(archive, config)
+    shared: dict = {}
+    assert [render_feed(f, config, shared) for f in feeds] == [render_feed(f, config) for f in feeds]
+    # one entry per article and link: the archive feed links from the top, the others from two
+    # folders down, so each article is made twice whatever the number of feeds it is in
+    listed = {(item.slug, f.path.count("/")) for f in feeds for item in f.items}
+    assert len(shared) == len(listed) < sum(len(f.items) for f in feeds)
 
 
 # ---------------------------------------------------------------------------------------------

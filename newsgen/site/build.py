@@ -508,24 +508,26 @@ class _Folders:
 
 
 # Set in the parent just before forking render workers, which inherit it.
-_WORK: tuple[Environment, list[Page | Feed], SiteConfig, bool, _Folders] | None = None
+_WORK: tuple[Environment, list[Page | Feed], SiteConfig, bool, _Folders, dict[Any, Any]] | None = None
 
 
-def _render(env: Environment, output: Page | Feed, config: SiteConfig, search: bool) -> bytes:
+def _render(env: Environment, output: Page | Feed, config: SiteConfig, search: bool,
+            feed_entries: dict[Any, Any] | None = None) -> bytes:
+    """One output's bytes; `feed_entries` shares article entries between the feeds of one build."""
     if isinstance(output, Feed):
-        return render_feed(output, config)
+        return render_feed(output, config, feed_entries)
     return render_page(env, _complete(output), config, search=search).encode("utf-8")
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[str], list[int]]:
     """Render outputs by index into the new tree: (indexed page paths, indices that failed)."""
     assert _WORK is not None
-    env, outputs, config, search, folders = _WORK
+    env, outputs, config, search, folders, feed_entries = _WORK
     indexed, failed = [], []
     for i in indices:
         output = outputs[i]
         try:
-            data = _render(env, output, config, search)
+            data = _render(env, output, config, search, feed_entries)
         except Exception:
             failed.append(i)  # rendered again in the parent, which raises with the real traceback
             continue
@@ -547,7 +549,7 @@ def _render_pages(env: Environment, pages: list[Page | Feed], config: SiteConfig
     task = progress.task("rendering pages", len(pages))
     indexed: set[str] = set()
     failed: list[int] = []
-    _WORK = (env, pages, config, search, _Folders(root))
+    _WORK = (env, pages, config, search, _Folders(root), {})
     try:
         parallel = jobs > 1 and hasattr(os, "fork")
         start, i = time.perf_counter(), 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from newsgen.config import SiteConfig
@@ -100,8 +101,14 @@ class Feed:
         return self.path, self.title, self.page, self.fallback.isoformat() if undated else ""
 
 
-def render_feed(feed: Feed, config: SiteConfig) -> bytes:
-    """The Atom document of `feed`."""
+def render_feed(feed: Feed, config: SiteConfig,
+                entries: dict[tuple[str, str, datetime], FeedEntry] | None = None) -> bytes:
+    """The Atom document of `feed`.
+
+    `entries` keeps each article's entry by slug, link and date for the other feeds of a build
+    (an article is in about seven feeds, and its entry's parts cost more than writing it out);
+    feedgen serialises a shared entry afresh in each document.
+    """
     path = feed.path
     fg = FeedGenerator()
     fg.id(stable_id("feed", path))
@@ -115,22 +122,32 @@ def render_feed(feed: Feed, config: SiteConfig) -> bytes:
     fg.generator("newsgen")
     dates = [as_datetime(i.date) or feed.fallback for i in feed.items]
     fg.updated(max(dates, default=feed.fallback))
+    entries = {} if entries is None else entries
     for item, when in zip(feed.items, dates):
-        fe = fg.add_entry(order="append")
-        fe.id(stable_id("article", item.slug))
-        fe.title(xml_text(item.article.title or item.slug))
-        fe.link(href=_link(config, item.url, path), rel="alternate", type="text/html")
-        fe.updated(when)
-        fe.published(when)
-        if item.article.origin and item.article.origin.outlet:
-            fe.author({"name": xml_text(item.article.origin.outlet)})
-        summary = article_description(item)
-        if summary:
-            fe.summary(xml_text(summary))
-        fe.content(_content(item), type="html")
-        for entry in (*item.people, *item.events, *item.sources):
-            fe.category(term=xml_text(entry.id), label=xml_text(entry.name))
+        link = _link(config, item.url, path)
+        fe = entries.get((item.slug, link, when))
+        if fe is None:
+            fe = entries[item.slug, link, when] = _entry(item, link, when)
+        fg.add_entry(fe, order="append")
     return fg.atom_str(pretty=True)
+
+
+def _entry(item: ArticleItem, link: str, when: datetime) -> FeedEntry:
+    fe = FeedEntry()
+    fe.id(stable_id("article", item.slug))
+    fe.title(xml_text(item.article.title or item.slug))
+    fe.link(href=link, rel="alternate", type="text/html")
+    fe.updated(when)
+    fe.published(when)
+    if item.article.origin and item.article.origin.outlet:
+        fe.author({"name": xml_text(item.article.origin.outlet)})
+    summary = article_description(item)
+    if summary:
+        fe.summary(xml_text(summary))
+    fe.content(_content(item), type="html")
+    for entry in (*item.people, *item.events, *item.sources):
+        fe.category(term=xml_text(entry.id), label=xml_text(entry.name))
+    return fe
 
 
 def plan_feeds(archive: Archive, config: SiteConfig) -> list[Feed]:
