@@ -34,7 +34,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -44,6 +44,7 @@ from typing import Any
 from jinja2 import Environment, meta
 
 from newsgen import __version__
+from newsgen.background import Background
 from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
 from newsgen.progress import QUIET, Reporter
@@ -162,7 +163,7 @@ def render_site(
     # The data export is the slowest file to make and depends on nothing planned below: made in
     # a forked process meanwhile (a second of a one-article rebuild at 10,000 articles), started
     # before the hash that tells whether it is needed, which takes half a second to compute.
-    with _Background(plan_data, (archive, data_memo), jobs) as export:
+    with Background(plan_data, (archive, data_memo), jobs) as export:
         digests = Digests()
         new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
         data_kept = new.archive == old.archive and not full and all(p in old.files for p in old.generated)
@@ -272,61 +273,6 @@ def render_site(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return result
-
-
-_BACKGROUND: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # what a forked helper runs
-
-
-def _run_background() -> Any:
-    assert _BACKGROUND is not None
-    function, args = _BACKGROUND
-    return function(*args)
-
-
-class _Background:
-    """`function(*args)` started in a forked process: `result()` waits for what it returns.
-
-    The child sees the parent's memory (nothing is pickled but the result). With one job, or
-    no fork, it runs when the result is asked for. Leaving the `with` block stops it if its
-    result was not taken.
-    """
-
-    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], jobs: int) -> None:
-        global _BACKGROUND
-        self.function, self.args, self.pool, self.pending = function, args, None, None
-        if jobs < 2 or not hasattr(os, "fork"):
-            return  # run by `result`, in this process
-        import multiprocessing as mp
-
-        _BACKGROUND = (function, args)
-        try:
-            self.pool = mp.get_context("fork").Pool(1)  # forks now, with _BACKGROUND set
-        finally:
-            _BACKGROUND = None
-        self.pending = self.pool.apply_async(_run_background)
-        self.pool.close()
-
-    def result(self) -> Any:
-        if self.pool is None:
-            return self.function(*self.args)
-        try:
-            return self.pending.get()
-        finally:
-            self.pool.join()
-            self.pool = None
-
-    def cancel(self) -> None:
-        """Stop the process if it still runs (its result is not needed, or the build failed)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-
-    def __enter__(self) -> _Background:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.cancel()
 
 
 def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:
