@@ -5,15 +5,17 @@ the archive goes on building.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from newsgen import cache
+from newsgen.background import Background
 from newsgen.progress import QUIET, Reporter
 from newsgen.read.seed import RawArticle, read_seed
 from newsgen.read.text import UnreadableFile
@@ -60,29 +62,41 @@ def read_seeds(paths: list[Path]) -> tuple[list[RawArticle], list[str]]:
     return raws, problems
 
 
-def _resolve(root: Path, articles: list[Article], report: BuildReport) -> list[Article]:
-    """Give every person, source and event its archive-wide identity; record new ones in the registries."""
+def _resolve(root: Path, articles: list[Article], report: BuildReport
+             ) -> tuple[list[Article], list[Callable[[], None]]]:
+    """Give every person, source and event its archive-wide identity.
+
+    Returns the articles and the writes that record new identities in the registries, which
+    the caller must run (at 10,000 articles, writing the events takes half a second: a build
+    does it on another core).
+    """
     from newsgen.resolve.registry import Registry, RegistryError, load_registry, resolve_article, save_registry
 
     registries: dict[str, Registry] = {}
-    writable: dict[str, bool] = {}
+    writes: list[Callable[[], None]] = []
     for kind in ("people", "sources"):
         path = root / "registry" / f"{kind}.yaml"
         try:
-            registries[kind], writable[kind] = load_registry(path, kind), True
+            registries[kind] = load_registry(path, kind)
         except RegistryError as err:  # never overwrite a file the user must fix
             report.errors.append(str(err))
-            registries[kind], writable[kind] = Registry(kind), False
+            registries[kind] = Registry(kind)
+        else:
+            writes.append(functools.partial(save_registry, registries[kind], path))
     resolved = [resolve_article(a, registries["people"], registries["sources"]) for a in articles]
-    for kind, registry in registries.items():
-        if writable[kind]:
-            save_registry(registry, root / "registry" / f"{kind}.yaml")
     # events after people: participants are matched by their registry names
-    from newsgen.resolve.grouping import group_events
+    from newsgen.resolve.grouping import plan_events
 
-    grouping = group_events(resolved, root / "registry" / "events.yaml")
+    grouping, write_events = plan_events(resolved, root / "registry" / "events.yaml")
     report.errors += grouping.errors
-    return grouping.articles
+    if write_events is not None:
+        writes.append(write_events)
+    return grouping.articles, writes
+
+
+def _run_all(calls: list[Callable[[], None]]) -> None:
+    for call in calls:
+        call()
 
 
 def extraction_fingerprint() -> str:
@@ -254,25 +268,41 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
     records = cache.RecordCache(root / cache.CACHE_DIR) if full else cache.RecordCache.open(root / cache.CACHE_DIR)
     written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs)
     articles = load_articles(store, report, records=records, progress=progress, jobs=jobs)
-    records.save()  # before anything downstream touches the records
-    articles = _resolve(root, articles, report)
-    report.articles = len(articles)
-    try:
-        config = load_config(root / "newsgen.yaml")
-        site = render_site(articles, out, config=config, templates_dir=root / "templates", progress=progress,
-                           full=full, jobs=jobs, spare=cache.spare_path(root, out),
-                           data_memo=None if full else root / cache.CACHE_DIR / cache.DATA_MEMO)
-    except ConfigError as err:
-        report.errors.append(f"{err}; the site was not built")
-    except TemplateError as err:
-        report.errors.append(f"{template_location(err, root)}: {err.message or err}; the previous site was kept")
-    except BuildError as err:
-        report.errors.append(f"{err}; the previous site was kept")
-    else:
-        report.warnings += site.warnings
-        report.pages = site.pages
-        return report, written, True
+    # Writing the caches and registries is needed only when the build ends: when there is much
+    # to write (a first build: 1 s at 10,000 articles), a forked process does it on another core,
+    # from the records as they are at the fork, before anything downstream touches them. After
+    # a few edits, forking the whole build's memory would cost more than the writing.
+    spare = jobs if len(records.dirty) * 4 >= cache.SHARDS else 1
+    with _finished(Background(records.save, (), spare)):
+        articles, writes = _resolve(root, articles, report)
+        with _finished(Background(_run_all, (writes,), spare)):
+            report.articles = len(articles)
+            try:
+                config = load_config(root / "newsgen.yaml")
+                site = render_site(articles, out, config=config, templates_dir=root / "templates",
+                                   progress=progress, full=full, jobs=jobs, spare=cache.spare_path(root, out),
+                                   data_memo=None if full else root / cache.CACHE_DIR / cache.DATA_MEMO)
+            except ConfigError as err:
+                report.errors.append(f"{err}; the site was not built")
+            except TemplateError as err:
+                report.errors.append(f"{template_location(err, root)}: {err.message or err}; "
+                                     "the previous site was kept")
+            except BuildError as err:
+                report.errors.append(f"{err}; the previous site was kept")
+            else:
+                report.warnings += site.warnings
+                report.pages = site.pages
+                return report, written, True
     return report, written, False
+
+
+@contextmanager
+def _finished(work: Background) -> Iterator[None]:
+    """Wait for `work` when the block ends, however it ends: what it writes must not be lost."""
+    try:
+        yield
+    finally:
+        work.result()
 
 
 def _only_ours_changed(before: dict[str, cache.Stat], after: dict[str, cache.Stat], written: set[Path],

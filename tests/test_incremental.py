@@ -19,7 +19,7 @@ import pytest
 from newsgen.cache import MANIFEST, RecordCache
 from newsgen.progress import Progress, reporter
 from newsgen.project import build_project
-from newsgen.records import Article, Paragraph, Person
+from newsgen.records import Article, Event, Paragraph, Person, Source
 from newsgen.store import dumps
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,6 +51,25 @@ def project(tmp_path: Path) -> Path:
     report = build_project(root)
     assert not report.errors, report.errors
     return root
+
+
+def test_a_first_build_writes_the_same_registries_and_cache_on_one_core_or_two(tmp_path: Path) -> None:
+    """With two jobs, a first build writes its caches and registries from a forked process."""
+    built = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs{jobs}"
+        for i in range(40):
+            article = record(f"a{i:02d}", f"Visite {i}", ["Anne Martin", f"Paul Durand{i % 3}"], f"2024-01-{i + 1:02d}"
+                             if i < 28 else f"2024-02-{i - 27:02d}")
+            article.sources = [Source(f"agence-{i % 4}", f"Agence {i % 4}")]
+            article.events = [Event("", f"Visite de Paul Durand{i % 3}", "visit", article.published,
+                                    f"Ville {i % 7}", ["Paul Durand"], main=True)]
+            write(root, article)
+        assert not build_project(root, jobs=jobs).errors
+        cache = RecordCache.open(root / ".newsgen-cache")
+        built[jobs] = (contents(root / "registry"), {k: v[1] for k, v in cache.entries.items()})
+    assert sorted(built[2][0]) == ["events.yaml", "people.yaml", "sources.yaml"]
+    assert built[1] == built[2] and len(built[2][1]) == 40
 
 
 def tree(root: Path) -> dict[str, tuple[int, int, int]]:
@@ -345,7 +364,7 @@ def test_page_hashes_do_not_depend_on_the_process(project: Path) -> None:
             "from newsgen.site.collections import build_archive\n"
             "from newsgen.site.pages import plan_site, page_hashes\n"
             f"root = Path({str(project)!r})\nr = BuildReport()\n"
-            "arts = _resolve(root, load_articles(Store(root / 'articles'), r), r)\n"
+            "arts = _resolve(root, load_articles(Store(root / 'articles'), r), r)[0]\n"
             "if sys.argv[1] == 'reversed': arts.reverse()\n"
             "pages = plan_site(build_archive(arts), SiteConfig())\n"
             "print('\\n'.join(page_hashes(pages, {})))\n")

@@ -22,6 +22,7 @@ related events to existing entries; entries it does not touch are left byte for 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 import os
@@ -29,7 +30,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -148,6 +149,15 @@ def group_events(articles: list[Article], registry_path: Path) -> Grouping:
 
     An unreadable registry is reported and left untouched; the build then groups without it.
     """
+    grouping, write = plan_events(articles, registry_path)
+    if write is not None:
+        write()
+    return grouping
+
+
+def plan_events(articles: list[Article], registry_path: Path) -> tuple[Grouping, Callable[[], None] | None]:
+    """`group_events`, with the registry's update returned instead of written (None when the
+    file stays as it is), so that a build can write it on another core."""
     errors: list[str] = []
     text: str | None = None
     try:
@@ -157,9 +167,9 @@ def group_events(articles: list[Article], registry_path: Path) -> Grouping:
         entries = None
     result = assign_events(articles, entries or [])
     result.errors = errors + result.errors
-    if entries is not None and (result.added or result.changed):
-        save_events(registry_path, result.events, text, changed=set(result.changed))
-    return result
+    if entries is None or not (result.added or result.changed):
+        return result, None
+    return result, functools.partial(save_events, registry_path, result.events, text, set(result.changed))
 
 
 # ---------------------------------------------------------------------------------------------
