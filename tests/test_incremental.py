@@ -72,6 +72,23 @@ def test_a_first_build_writes_the_same_registries_and_cache_on_one_core_or_two(t
     assert built[1] == built[2] and len(built[2][1]) == 40
 
 
+def test_the_data_export_follows_the_records_and_comes_back_when_deleted(project: Path) -> None:
+    data = lambda: contents(project / "build" / "data")  # noqa: E731
+    before = data()
+    write(project, record("alpha", "Alpha révisé", ["Anne Martin"], "2024-01-01"))
+    assert not build_project(project).errors
+    after = data()
+    assert "Alpha révisé" in after["articles.json"].decode() and after != before
+    # Same records, a template edited: the export is kept; one deleted by hand is made again.
+    (project / "build" / "data" / "people.json").unlink()
+    theme = Path(__file__).parent.parent / "newsgen" / "site" / "theme" / "templates" / "404.html"
+    (project / "templates").mkdir()
+    (project / "templates" / "404.html").write_text(theme.read_text(encoding="utf-8") + "{# edited #}\n",
+                                                    encoding="utf-8")
+    report = build_project(project)
+    assert not report.errors and data() == after
+
+
 def tree(root: Path) -> dict[str, tuple[int, int, int]]:
     """Every file under root: (inode, mtime_ns, size); a rewritten file gets a new inode."""
     out = {}

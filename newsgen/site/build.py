@@ -50,7 +50,7 @@ from newsgen.config import SiteConfig
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
-from newsgen.site.data import plan_data
+from newsgen.site.data import data_paths, plan_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
 from newsgen.site.render import THEME_PACKAGE, make_environment, render_page
@@ -160,13 +160,17 @@ def render_site(
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
-    # The data export is the slowest file to make and depends on nothing planned below: made in
-    # a forked process meanwhile (a second of a one-article rebuild at 10,000 articles), started
-    # before the hash that tells whether it is needed, which takes half a second to compute.
+    # The data export is the slowest file to make and depends on nothing planned or rendered
+    # here: made in a forked process meanwhile and taken when the pages are written (a second
+    # of a first build at 10,000 articles), started before the hash that tells whether it is
+    # needed, which takes half a second to compute. Its files are listed in the manifest by
+    # that hash (same records, same export), so nothing waits for their bytes.
     with Background(plan_data, (archive, data_memo), jobs) as export:
         digests = Digests()
         new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
-        data_kept = new.archive == old.archive and not full and all(p in old.files for p in old.generated)
+        new.generated = data_paths()
+        data_kept = (new.archive == old.archive and not full and old.generated == new.generated
+                     and all(p in old.files for p in old.generated))
         if data_kept:
             export.cancel()  # same records: same data export, kept from the last build
         result = SiteBuild(warnings=list(archive.warnings))
@@ -182,97 +186,96 @@ def render_site(
         feeds = plan_feeds(archive, config)
         hashes += feed_hashes(feeds, digests, common)
         files = [*sitemap, *static_files(templates_dir)]
-        generated = [] if data_kept else export.result()
-    if data_kept:
-        new.generated = old.generated
-        new.files.update((p, old.files[p]) for p in old.generated)
-    else:
-        new.generated = [f.path for f in generated]
-        files += generated
-    outputs: list[Page | Feed] = [*pages, *feeds]
-    _check_paths([*outputs, *files])
-    new.files.update((p.path, h) for p, h in zip(outputs, hashes))
-    new.files.update((f.path, hashlib.sha1(f.data).hexdigest()) for f in files)
-    existing, links = _walk(out_dir) if out_dir.is_dir() else (set(), {})
-    on_disk = existing | set(links)
-    todo = [p for p, h in zip(outputs, hashes) if known.get(p.path) != h or p.path not in on_disk]
-    changed = [f for f in files if known.get(f.path) != new.files[f.path] or f.path not in on_disk]
-    result.removed = sorted(p for p in old.files.keys() - new.files.keys() if p in on_disk)
+        outputs: list[Page | Feed] = [*pages, *feeds]
+        _check_paths([*(o.path for o in outputs), *(f.path for f in files), *new.generated])
+        new.files.update((p.path, h) for p, h in zip(outputs, hashes))
+        new.files.update((f.path, hashlib.sha1(f.data).hexdigest()) for f in files)
+        new.files.update((p, old.files[p] if data_kept else hashlib.sha1(f"{new.archive}\0{p}".encode()).hexdigest())
+                         for p in new.generated)
+        existing, links = _walk(out_dir) if out_dir.is_dir() else (set(), {})
+        on_disk = existing | set(links)
+        todo = [p for p, h in zip(outputs, hashes) if known.get(p.path) != h or p.path not in on_disk]
+        changed = [f for f in files if known.get(f.path) != new.files[f.path] or f.path not in on_disk]
+        data_todo = not data_kept or any(p not in on_disk for p in new.generated)
+        result.removed = sorted(p for p in old.files.keys() - new.files.keys() if p in on_disk)
 
-    foreign = sorted(p for p in on_disk - old.files.keys() - {MANIFEST}
-                     if not p.startswith(BUNDLE_FOLDER + "/"))
-    replaced = [p for p in foreign if p in new.files]
-    if replaced:
-        result.warnings.append(f"{out_dir}: {_names(replaced)} not written by newsgen, replaced by the generated "
-                               "file(s) of the same name")
-    result.kept = [p for p in foreign if p not in new.files]
-    new.kept = set(result.kept)
-    unseen = [p for p in result.kept if p not in old.kept]
-    if unseen:
-        result.warnings.append(f"{out_dir}: kept {_names(unseen)} that newsgen did not write (shown once; "
-                               "delete them if they are not yours)")
-    bundle = any(p.startswith(BUNDLE_FOLDER + "/") for p in existing)
-    maybe_index = new.search and (not old.search or not bundle or full
-                                  or any(p in old.indexed for p in result.removed))
-    dropped_bundle = bundle and not new.search
-    if not (todo or changed or result.removed or maybe_index or dropped_bundle or full):
-        new.indexed = old.indexed
-        if new.dumps() != _read_bytes(out_dir / MANIFEST):  # only the list of kept files changed
-            _write_atomic(out_dir / MANIFEST, new.dumps())
-        return result
+        foreign = sorted(p for p in on_disk - old.files.keys() - {MANIFEST}
+                         if not p.startswith(BUNDLE_FOLDER + "/"))
+        replaced = [p for p in foreign if p in new.files]
+        if replaced:
+            result.warnings.append(f"{out_dir}: {_names(replaced)} not written by newsgen, replaced by the "
+                                   "generated file(s) of the same name")
+        result.kept = [p for p in foreign if p not in new.files]
+        new.kept = set(result.kept)
+        unseen = [p for p in result.kept if p not in old.kept]
+        if unseen:
+            result.warnings.append(f"{out_dir}: kept {_names(unseen)} that newsgen did not write (shown once; "
+                                   "delete them if they are not yours)")
+        bundle = any(p.startswith(BUNDLE_FOLDER + "/") for p in existing)
+        maybe_index = new.search and (not old.search or not bundle or full
+                                      or any(p in old.indexed for p in result.removed))
+        dropped_bundle = bundle and not new.search
+        if not (todo or changed or data_todo or result.removed or maybe_index or dropped_bundle or full):
+            new.indexed = old.indexed
+            if new.dumps() != _read_bytes(out_dir / MANIFEST):  # only the list of kept files changed
+                _write_atomic(out_dir / MANIFEST, new.dumps())
+            return result
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        rendered = {p.path for p in todo if isinstance(p, Page)}
-        written = {f.path for f in changed} | {p.path for p in todo if isinstance(p, Feed)}
-        base = _spare_manifest(spare, tmp) if spare is not None and not full and old.files else None
-        tree = _Folders(tmp)
-        if base is not None:  # the build before last: bring it up to date
-            keep = _update_spare(tmp, base, new, rendered | written, set(result.kept) | set(links))
-        else:
-            keep = set()
-        new.indexed = {p for p in old.indexed if p in new.files and p not in rendered}
-        new.indexed |= _render_pages(env, todo, config, pagefind is not None, tmp, progress, jobs)
-        result.rendered = sorted(rendered)
-        reindex = new.search and (maybe_index or bool(new.indexed & rendered)
-                                  or any(p in old.indexed for p in rendered))
-        for file in changed:
-            tree.write(file.path, file.data)
-        result.written = sorted(written)
-        fresh = rendered | written | set(result.removed) | {MANIFEST}
-        for path in sorted(existing):
-            if path in fresh or path in keep or path.startswith(BUNDLE_FOLDER + "/"):
-                continue
-            tree.link(out_dir / path, path)
-        for path, target in links.items():
-            if path not in fresh and path not in keep:
-                tree.symlink(target, path)
-        new.bundle = old.bundle
-        if reindex and pagefind is not None:
-            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
-            try:
-                index_site(pagefind, tmp, new.indexed)
-            except SearchIndexError as err:
-                raise BuildError(str(err)) from err
-            result.indexed = True
-            new.bundle = hashlib.sha1("".join(f"{p}\0{new.files[p]}\n" for p in sorted(new.indexed)).encode()).hexdigest()
-        elif not new.search:
-            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
-            new.bundle = ""
-        elif base is None or base.bundle != old.bundle or not (tmp / BUNDLE_FOLDER).is_dir():
-            shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        try:
+            rendered = {p.path for p in todo if isinstance(p, Page)}
+            written = ({f.path for f in changed} | {p.path for p in todo if isinstance(p, Feed)}
+                       | (set(new.generated) if data_todo else set()))
+            base = _spare_manifest(spare, tmp) if spare is not None and not full and old.files else None
+            tree = _Folders(tmp)
+            if base is not None:  # the build before last: bring it up to date
+                keep = _update_spare(tmp, base, new, rendered | written, set(result.kept) | set(links))
+            else:
+                keep = set()
+            new.indexed = {p for p in old.indexed if p in new.files and p not in rendered}
+            new.indexed |= _render_pages(env, todo, config, pagefind is not None, tmp, progress, jobs)
+            result.rendered = sorted(rendered)
+            reindex = new.search and (maybe_index or bool(new.indexed & rendered)
+                                      or any(p in old.indexed for p in rendered))
+            if data_todo:  # (kept but missing from build/: made here, since the export was stopped)
+                changed += plan_data(archive, data_memo) if data_kept else export.result()
+            for file in changed:
+                tree.write(file.path, file.data)
+            result.written = sorted(written)
+            fresh = rendered | written | set(result.removed) | {MANIFEST}
             for path in sorted(existing):
-                if path.startswith(BUNDLE_FOLDER + "/"):
-                    tree.link(out_dir / path, path)
-        tree.write(MANIFEST, new.dumps())
-        _make_public(tmp)
-        _swap(tmp, out_dir, spare)
-        result.swapped = True
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return result
+                if path in fresh or path in keep or path.startswith(BUNDLE_FOLDER + "/"):
+                    continue
+                tree.link(out_dir / path, path)
+            for path, target in links.items():
+                if path not in fresh and path not in keep:
+                    tree.symlink(target, path)
+            new.bundle = old.bundle
+            if reindex and pagefind is not None:
+                shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+                try:
+                    index_site(pagefind, tmp, new.indexed)
+                except SearchIndexError as err:
+                    raise BuildError(str(err)) from err
+                result.indexed = True
+                new.bundle = hashlib.sha1("".join(f"{p}\0{new.files[p]}\n" for p in sorted(new.indexed)).encode()).hexdigest()
+            elif not new.search:
+                shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+                new.bundle = ""
+            elif base is None or base.bundle != old.bundle or not (tmp / BUNDLE_FOLDER).is_dir():
+                shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
+                for path in sorted(existing):
+                    if path.startswith(BUNDLE_FOLDER + "/"):
+                        tree.link(out_dir / path, path)
+            tree.write(MANIFEST, new.dumps())
+            _make_public(tmp)
+            _swap(tmp, out_dir, spare)
+            result.swapped = True
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return result
 
 
 def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:
@@ -580,18 +583,18 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _check_paths(pages: list[Page | Feed | File]) -> None:
+def _check_paths(paths: Iterable[str]) -> None:
     """Refuse plans that would write outside the output folder or write one file twice."""
     seen: set[str] = set()
-    for page in pages:
-        parts = PurePosixPath(page.path).parts
-        if not parts or page.path.startswith("/") or ".." in parts or "\\" in page.path:
-            raise BuildError(f"unsafe page path {page.path!r}")
-        if page.path in seen:
-            raise BuildError(f"two pages would be written to {page.path!r}")
-        if page.path == MANIFEST or page.path.startswith(BUNDLE_FOLDER + "/"):
-            raise BuildError(f"page path {page.path!r} is reserved")
-        seen.add(page.path)
+    for path in paths:
+        parts = PurePosixPath(path).parts
+        if not parts or path.startswith("/") or ".." in parts or "\\" in path:
+            raise BuildError(f"unsafe page path {path!r}")
+        if path in seen:
+            raise BuildError(f"two pages would be written to {path!r}")
+        if path == MANIFEST or path.startswith(BUNDLE_FOLDER + "/"):
+            raise BuildError(f"page path {path!r} is reserved")
+        seen.add(path)
 
 
 def _make_public(root: Path) -> None:

@@ -122,6 +122,11 @@ def _data_text(name: str, lines: list[str]) -> str:
     return f"{head},{_ENCODER.encode(name)}:{items}}}\n"
 
 
+def data_paths() -> list[str]:
+    """Where `plan_data`'s files go, in its order (known before they are made)."""
+    return [f"{DATA_FOLDER}/{name}.json" for name in DATA_FILES]
+
+
 def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:
     """The four data files, ready to write.
 
@@ -133,7 +138,7 @@ def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:
         _ENCODER.encode(_article(item)) for item in archive.articles]
     texts = {"articles": _data_text("articles", lines)}
     texts.update((name, data_text(name, records)) for name, records in _entries(archive).items())
-    return [File(f"{DATA_FOLDER}/{name}.json", texts[name].encode("utf-8")) for name in DATA_FILES]
+    return [File(path, texts[name].encode("utf-8")) for name, path in zip(DATA_FILES, data_paths())]
 
 
 def _memo_version() -> str:
