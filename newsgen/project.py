@@ -268,14 +268,16 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
     records = cache.RecordCache(root / cache.CACHE_DIR) if full else cache.RecordCache.open(root / cache.CACHE_DIR)
     written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs)
     articles = load_articles(store, report, records=records, progress=progress, jobs=jobs)
-    # Writing the caches and registries is needed only when the build ends: when there is much
-    # to write (a first build: 1 s at 10,000 articles), a forked process does it on another core,
-    # from the records as they are at the fork, before anything downstream touches them. After
-    # a few edits, forking the whole build's memory would cost more than the writing.
-    spare = jobs if len(records.dirty) * 4 >= cache.SHARDS else 1
-    with _finished(Background(records.save, (), spare)):
+    # The record cache and the registries must be written by the end of the build. When there
+    # is much to write (a first build: 1 s at 10,000 articles), a forked process does it on
+    # another core, from the records as they are at the fork, before anything downstream touches
+    # them. After a few edits, forking the build's memory would cost more than the writing.
+    forked = jobs > 1 and len(records.dirty) * 4 >= cache.SHARDS
+    if not forked:
+        records.save()  # now, before anything downstream touches the records
+    with _finished(Background(records.save, (), jobs) if forked else None):
         articles, writes = _resolve(root, articles, report)
-        with _finished(Background(_run_all, (writes,), spare)):
+        with _finished(Background(_run_all, (writes,), jobs if forked else 1)):
             report.articles = len(articles)
             try:
                 config = load_config(root / "newsgen.yaml")
@@ -297,12 +299,13 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
 
 
 @contextmanager
-def _finished(work: Background) -> Iterator[None]:
+def _finished(work: Background | None) -> Iterator[None]:
     """Wait for `work` when the block ends, however it ends: what it writes must not be lost."""
     try:
         yield
     finally:
-        work.result()
+        if work is not None:
+            work.result()
 
 
 def _only_ours_changed(before: dict[str, cache.Stat], after: dict[str, cache.Stat], written: set[Path],
