@@ -20,11 +20,9 @@ from typing import Any
 
 from newsgen.cache import code_fingerprint
 from newsgen.site.collections import Archive, ArticleItem, ClaimRef, Entry, Link
-from newsgen.site.pages import Digests, File
+from newsgen.site.pages import DATA_FILES, Digests, File, data_paths
 
-DATA_FOLDER = "data"
 SCHEMA = "newsgen-export/1"
-DATA_FILES = ("articles", "people", "events", "sources")
 
 
 def _claim(ref: ClaimRef) -> dict[str, Any]:
@@ -120,11 +118,6 @@ def _data_text(name: str, lines: list[str]) -> str:
     head = _ENCODER.encode({"schema": SCHEMA, "count": len(lines)})[:-1]  # without its "}"
     items = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     return f"{head},{_ENCODER.encode(name)}:{items}}}\n"
-
-
-def data_paths() -> list[str]:
-    """Where `plan_data`'s files go, in its order (known before they are made)."""
-    return [f"{DATA_FOLDER}/{name}.json" for name in DATA_FILES]
 
 
 def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:

@@ -40,7 +40,14 @@ from newsgen.site.urls import folder_page, safe_slug
 
 HOME_LATEST = 10
 FEED = "feed.xml"
+# The data export's files (made by site/data.py, linked from the home page).
+DATA_FOLDER = "data"
 DATA_FILES = ("articles", "people", "events", "sources")
+
+
+def data_paths() -> list[str]:
+    """Where the data export's files go, in `DATA_FILES` order (known before they are made)."""
+    return [f"{DATA_FOLDER}/{name}.json" for name in DATA_FILES]
 
 
 @dataclass(frozen=True)
@@ -325,7 +332,7 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
             "events": len(archive.events.entries),
             "sources": len(archive.sources.entries),
         },
-        "data_files": [f"data/{name}.json" for name in DATA_FILES],
+        "data_files": data_paths(),
         "meta": PageMeta(config.title, config.description),
         "ld": ld.website_ld(config),
     })]
