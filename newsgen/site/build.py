@@ -160,19 +160,17 @@ def render_site(
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
+    digests = Digests()
+    new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
+    new.generated = data_paths()
+    data_kept = (new.archive == old.archive and not full and old.generated == new.generated
+                 and all(p in old.files for p in old.generated))
     # The data export is the slowest file to make and depends on nothing planned or rendered
-    # here: made in a forked process meanwhile and taken when the pages are written (a second
-    # of a first build at 10,000 articles), started before the hash that tells whether it is
-    # needed, which takes half a second to compute. Its files are listed in the manifest by
-    # that hash (same records, same export), so nothing waits for their bytes.
-    with Background(plan_data, (archive, data_memo), jobs) as export:
-        digests = Digests()
-        new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
-        new.generated = data_paths()
-        data_kept = (new.archive == old.archive and not full and old.generated == new.generated
-                     and all(p in old.files for p in old.generated))
-        if data_kept:
-            export.cancel()  # same records: same data export, kept from the last build
+    # here: unless the records are the same as last time (then it is kept), a forked process
+    # makes it meanwhile, with the record digests just computed, and it is taken when the pages
+    # are written (a second of a first build at 10,000 articles). Its files are listed in the
+    # manifest by the archive hash (same records, same export), so nothing waits for their bytes.
+    with Background(plan_data, (archive, data_memo, digests), 1 if data_kept else jobs) as export:
         result = SiteBuild(warnings=list(archive.warnings))
         if search and pagefind is None:
             result.warnings.append(MISSING)
@@ -238,8 +236,8 @@ def render_site(
             result.rendered = sorted(rendered)
             reindex = new.search and (maybe_index or bool(new.indexed & rendered)
                                       or any(p in old.indexed for p in rendered))
-            if data_todo:  # (kept but missing from build/: made here, since the export was stopped)
-                changed += plan_data(archive, data_memo) if data_kept else export.result()
+            if data_todo:  # (kept but missing from build/: made here)
+                changed += export.result()
             for file in changed:
                 tree.write(file.path, file.data)
             result.written = sorted(written)

@@ -120,14 +120,15 @@ def _data_text(name: str, lines: list[str]) -> str:
     return f"{head},{_ENCODER.encode(name)}:{items}}}\n"
 
 
-def plan_data(archive: Archive, memo: Path | None = None) -> list[File]:
+def plan_data(archive: Archive, memo: Path | None = None, digests: Digests | None = None) -> list[File]:
     """The four data files, ready to write.
 
     `memo` (a file in the project's cache) keeps each article's line by a digest of what it is
     made of, for the next build: after one edit, one article is turned into JSON again, not
     10,000 (the people, events and sources files are remade: each lists many articles).
+    `digests` may already hold the records' digests (the build computed them for its hashes).
     """
-    lines = _article_lines(archive, memo) if memo is not None else [
+    lines = _article_lines(archive, memo, digests or Digests()) if memo is not None else [
         _ENCODER.encode(_article(item)) for item in archive.articles]
     texts = {"articles": _data_text("articles", lines)}
     texts.update((name, data_text(name, records)) for name, records in _entries(archive).items())
@@ -141,7 +142,7 @@ def _memo_version() -> str:
     return code_fingerprint(here, here.parent.parent / "records.py", here.parent / "pages.py")
 
 
-def _article_lines(archive: Archive, memo: Path) -> list[str]:
+def _article_lines(archive: Archive, memo: Path, digests: Digests) -> list[str]:
     """Each article's JSON line, taken from `memo` when its record, slug and URL are unchanged."""
     version = _memo_version()
     try:
@@ -151,7 +152,6 @@ def _article_lines(archive: Archive, memo: Path) -> list[str]:
             old = {}
     except Exception:  # missing, truncated, from other code: a cache
         old = {}
-    digests = Digests()
     new: dict[bytes, str] = {}
     lines = []
     for item in archive.articles:
