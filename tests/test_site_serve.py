@@ -32,7 +32,10 @@ def test_snapshot_sees_watched_inputs_only(project: Path) -> None:
     touch(project / "articles/.machine/a.yaml", "x", 1000)
     touch(project / "templates/.base.html.swp", "x", 1000)
     touch(project / "templates/base.html~", "x", 1000)
-    assert sorted(snapshot(project)) == ["articles/a.md", "newsgen.yaml", "seeds/a.txt"]
+    touch(project / "templates/.git/HEAD", "x", 1000)
+    touch(project / "templates/partials/nav.html", "x", 1000)  # subfolders are watched
+    assert sorted(snapshot(project)) == ["articles/a.md", "newsgen.yaml", "seeds/a.txt",
+                                         "templates/partials/nav.html"]
 
 
 def test_changed_paths_reports_edits_additions_and_removals(project: Path) -> None:

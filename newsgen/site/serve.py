@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import sys
 import threading
 import time
@@ -26,30 +27,48 @@ RELOAD_SCRIPT = (
     ".catch(function(){})},1000)})();</script>"
 )
 
-Snapshot = dict[str, tuple[float, int]]
-
-
-def _ignored(path: Path, root: Path) -> bool:
-    """Editor droppings and machine-written memory (`articles/.machine/`) never trigger a build."""
-    parts = path.relative_to(root).parts
-    name = parts[-1] if parts else ""
-    return any(p.startswith(".") for p in parts) or name.endswith(("~", ".swp", ".tmp"))
+Snapshot = dict[str, tuple[int, int]]
+_DROPPINGS = ("~", ".swp", ".tmp")  # editor backups and temporary files
 
 
 def snapshot(root: Path, watched: Iterable[str] = WATCHED) -> Snapshot:
-    """Modification time and size of every watched file under `root` (missing ones are absent)."""
+    """Modification time (ns) and size of every watched file under `root`, by relative path.
+
+    Hidden files and folders (`articles/.machine/`, which only the build writes), editor
+    droppings and missing inputs are left out. scandir gives each entry's type with its name,
+    so a poll of a 10,000-article archive costs one stat per file (a fifth of what globbing did:
+    the server polls twice a second).
+    """
     state: Snapshot = {}
     for name in watched:
         top = root / name
-        paths = [top] if top.is_file() else (sorted(top.rglob("*")) if top.is_dir() else [])
-        for path in paths:
-            if path.is_file() and not _ignored(path, root):
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue
-                state[path.relative_to(root).as_posix()] = (info.st_mtime, info.st_size)
+        if top.is_file():
+            _add(state, name, top)
+            continue
+        stack = [(str(top), name)] if top.is_dir() else []
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.name.startswith("."):
+                            continue
+                        rel = f"{prefix}/{entry.name}"
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append((entry.path, rel))
+                        elif not entry.name.endswith(_DROPPINGS) and entry.is_file():
+                            _add(state, rel, entry)
+            except OSError:  # removed while we looked: the next poll sees it gone
+                continue
     return state
+
+
+def _add(state: Snapshot, rel: str, file: Path | os.DirEntry[str]) -> None:
+    try:
+        info = file.stat()
+    except OSError:
+        return
+    state[rel] = (info.st_mtime_ns, info.st_size)
 
 
 def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
