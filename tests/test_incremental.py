@@ -462,3 +462,68 @@ def test_loading_the_model_keeps_the_collector_paused() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _full_record(slug: str, published: str, speaker: str, other: str) -> Article:
+    """A record using every kind of field, for the tests that records come out of a build as
+    they went in."""
+    from newsgen.records import Caption, Claim, DateMention, Entity, Origin, Span
+
+    text = (f"{speaker} a accusé {other} le 3 mai, selon l'Agence. "
+            f"{other} a démenti à Genève. La rencontre de Genève a eu lieu le 3 mai.")
+    cut = text.index(other + " a démenti")
+    return Article(
+        slug=slug, title=f"{speaker} accuse {other}", published=published, date=published,
+        origin=Origin("https://example.org/" + slug, "Exemple"), source_file=None,
+        body=[Paragraph(text[:cut - 1], 0, cut - 1), Paragraph(text[cut:], cut, len(text))],
+        captions=[Caption("Photo de la rencontre", "AFP")], furniture=["Commentaires (0)"],
+        dates=[DateMention("le 3 mai", published, text.index("le 3 mai"), text.index("le 3 mai") + 8)],
+        people=[Person(speaker.lower().replace(" ", "-"), speaker, [speaker.split()[-1]], ["ministre"],
+                       [Span(speaker, 0, len(speaker))]),
+                Person(other.lower().replace(" ", "-"), other, [], ["président"], [Span(other, cut, cut + len(other))])],
+        sources=[Source("agence", "Agence", ["l'Agence"])],
+        places=[Entity("Genève", "place", [Span("Genève", text.index("Genève"), text.index("Genève") + 6)])],
+        organisations=[Entity("Agence", "org")],
+        claims=[Claim(speaker, f"a accusé {other}", 0, cut - 1, "accusation", via="Agence",
+                      speaker_aliases=[speaker.split()[-1]], verb="accuser", sentence_start=0, sentence_end=cut - 1),
+                Claim(other, "a démenti", cut, text.index(" La rencontre"), "denial",
+                      sentence_start=cut, sentence_end=text.index(" La rencontre"))],
+        events=[Event("", "Rencontre de Genève", "meeting", published, "Genève", [speaker, other], main=True,
+                      evidence=[Span("La rencontre de Genève", text.index("La rencontre"),
+                                     text.index("La rencontre") + 22)])],
+    )
+
+
+def test_a_build_leaves_the_records_it_read_as_they_were_parsed(tmp_path: Path) -> None:
+    """The record cache keeps the parsed records in memory between the builds of one process
+    (a server): if anything downstream changed them, the next build would start from altered
+    records and publish what no file says."""
+    from newsgen.store import load
+
+    root = tmp_path / "proj"
+    write(root, _full_record("a", "2024-05-03", "Anne Martin", "Paul Durand"))
+    write(root, _full_record("b", "2024-05-04", "Paul Durand", "Anne Martin"))
+    write(root, _full_record("c", "2024-06-01", "Marc Petit", "Anne Martin"))
+    folder = root / ".newsgen-cache"
+    for edit in range(3):
+        assert not build_project(root, jobs=1).errors
+        cache = RecordCache.open(folder)
+        assert cache is RecordCache.open(folder)  # from memory: the next build starts from these
+        assert len(cache.entries) == 3
+        for name, (_, article) in cache.entries.items():
+            assert article == load(root / "articles" / name), name
+        write(root, _full_record("b", "2024-05-04", "Paul Durand", f"Anne Martin{'e' * (edit + 1)}"))
+
+
+def test_the_record_cache_is_read_again_when_its_files_change(project: Path) -> None:
+    folder = project / ".newsgen-cache"
+    kept = RecordCache.open(folder)
+    assert RecordCache.open(folder) is kept
+    shard = next(folder.glob("records-*.pickle"))
+    data = shard.read_bytes()
+    shard.unlink()
+    shard.write_bytes(data)  # rewritten by another process: same bytes, another file
+    again = RecordCache.open(folder)
+    assert again is not kept and again.entries.keys() == kept.entries.keys()
+    shutil.rmtree(folder)
+    assert RecordCache.open(folder).entries == {}
