@@ -70,7 +70,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         finally:
             gc.enable()
 
-    serve(root, out, build, port=args.port)
+    def prepare() -> None:
+        """Load the language model if there are seeds: editing one is what the server is for."""
+        from newsgen.project import seed_files
+
+        if seed_files(root / "seeds"):
+            from newsgen.extract.pipeline import load_nlp
+
+            load_nlp()
+
+    serve(root, out, build, port=args.port, prepare=prepare)
     return 0
 
 

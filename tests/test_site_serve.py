@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -70,6 +71,29 @@ def test_watcher_rebuilds_once_per_change_and_ignores_its_own_writes(project: Pa
     assert watcher.check() == ["seeds/b.txt"]
     assert (len(builds), watcher.version) == (2, 2)
     assert watcher.check() == [] and len(builds) == 2
+
+
+def test_a_build_waits_for_the_preparation_started_after_the_first(project: Path) -> None:
+    """The server loads the model in a thread after its first build; a build must not start
+    (and fork) while that runs."""
+    events: list[str] = []
+    started = threading.Event()
+
+    def prepare() -> None:
+        started.set()
+        time.sleep(0.3)
+        events.append("prepared")
+
+    watcher = Watcher(project, lambda: events.append("built"))
+    watcher.rebuild()
+    watcher.prepare(prepare)
+    assert started.wait(5)
+    watcher.rebuild()  # at once, while it prepares
+    assert events == ["built", "prepared", "built"]
+    failing = Watcher(project, lambda: events.append("built again"))
+    failing.prepare(lambda: 1 / 0)  # a failure is the build's to report, not the server's
+    failing.rebuild()
+    assert events[-1] == "built again"
 
 
 def test_failed_build_keeps_the_watcher_alive(project: Path, capsys) -> None:

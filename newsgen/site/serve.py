@@ -84,10 +84,25 @@ class Watcher:
         self.build = build
         self.version = 0
         self.state: Snapshot = {}
+        self._preparing: threading.Thread | None = None
+
+    def prepare(self, work: Callable[[], None]) -> None:
+        """Run `work` in a thread now, while nothing happens; the next build waits for it (a
+        build forks processes, which must not happen in the middle of it)."""
+        def run() -> None:
+            try:
+                work()
+            except Exception:  # whatever failed, the build that needs it will say so
+                pass
+        self._preparing = threading.Thread(target=run, name="newsgen-prepare", daemon=True)
+        self._preparing.start()
 
     def rebuild(self) -> None:
         """Build, then take the snapshot: what the build itself writes (articles/, registry/)
         is part of the new baseline, not a change that would trigger another build."""
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
         try:
             self.build()
         except Exception as err:  # a broken template must not stop the server
@@ -149,10 +164,15 @@ def make_server(site: Path, watcher: Watcher, port: int) -> http.server.Threadin
                                            functools.partial(handler, directory=str(site)))
 
 
-def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000) -> None:
-    """Build, serve and watch until interrupted (Ctrl-C)."""
+def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
+          prepare: Callable[[], None] | None = None) -> None:
+    """Build, serve and watch until interrupted (Ctrl-C). `prepare` runs after the first build,
+    while the server waits for edits (loading the language model: the first edit of a seed
+    then does not wait the 4 seconds it takes)."""
     watcher = Watcher(root, build)
     watcher.rebuild()
+    if prepare is not None:
+        watcher.prepare(prepare)
     server = make_server(site, watcher, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
