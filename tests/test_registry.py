@@ -54,3 +54,34 @@ def test_claims_follow_the_registry(tmp_path):
     out = resolve_article(art, people, sources)
     assert out.sources[0].id == "kcna" and out.claims[0].via == "KCNA"
     assert out.claims[0].speaker_id == out.people[0].id
+
+
+def test_records_the_registry_leaves_as_they_are_are_not_copied(tmp_path):
+    """Resolving keeps the objects it does not change: later passes reuse their work by identity."""
+    import copy
+
+    from newsgen.records import Event
+
+    path = tmp_path / "people.yaml"
+    path.write_text("- id: sergei-shoigu\n  name: Sergueï Choïgou\n  aliases: [Shoigu]\n"
+                    "- id: kim-jong-un\n  name: Kim Jong-un\n", encoding="utf-8")
+    people = load_registry(path, "people")
+    sources = load_registry(tmp_path / "sources.yaml", "sources")
+    settled = article([Person("kim-jong-un", "Kim Jong-un")],
+                      [Claim("Kim Jong-un", "a salué", 0, 5, speaker_id="kim-jong-un", via="KCNA")],
+                      [Source("kcna", "KCNA")])
+    settled.events = [Event("e", "Visite", participants=["Kim Jong-un"])]
+    assert resolve_article(settled, people, sources) is settled
+
+    spelled = article([Person("kim-jong-un", "Kim Jong-un"), Person("shoigu", "Shoigu")],
+                      [Claim("Shoigu", "a dit", 0, 5, speaker_id="shoigu"),
+                       Claim("Kim Jong-un", "a salué", 0, 5, speaker_id="kim-jong-un")])
+    spelled.events = [Event("e", "Visite", participants=["Shoigu"]), Event("f", "Sommet", participants=[])]
+    before = copy.deepcopy(spelled)
+    out = resolve_article(spelled, people, sources)
+    assert spelled == before  # the input is never changed
+    assert out is not spelled and out.people[0] is spelled.people[0] and out.claims[1] is spelled.claims[1]
+    assert out.events[1] is spelled.events[1]
+    assert (out.people[1].id, out.people[1].name, out.people[1].aliases) == ("sergei-shoigu", "Sergueï Choïgou", ["Shoigu"])
+    assert (out.claims[0].speaker, out.claims[0].speaker_id) == ("Sergueï Choïgou", "sergei-shoigu")
+    assert out.events[0].participants == ["Sergueï Choïgou"]

@@ -9,6 +9,7 @@ entries, which a person may then rename, merge or describe; existing entries are
 """
 from __future__ import annotations
 
+import operator
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -179,7 +180,12 @@ def save_registry(registry: Registry, path: Path) -> None:
 
 
 def resolve_article(article: Article, people: Registry, sources: Registry) -> Article:
-    """The article with people and sources named and identified as the registries say."""
+    """The article with people and sources named and identified as the registries say.
+
+    Records the registries leave as they are stay the same objects (the article itself when
+    nothing changes, as for most articles once their people are in the registry): no copy, and
+    what later passes work out from a record can be reused by identity (see `newsgen.reuse`).
+    """
     renamed: dict[str, Entry] = {}
     new_people = []
     for p in article.people:
@@ -187,23 +193,36 @@ def resolve_article(article: Article, people: Registry, sources: Registry) -> Ar
         renamed[p.name] = entry
         renamed[p.id] = entry
         aliases = [s for s in dict.fromkeys([p.name, *p.aliases, *entry.aliases]) if s != entry.name]
-        new_people.append(evolve(p, id=entry.id, name=entry.name, aliases=aliases))
+        new_people.append(p if (p.id, p.name, p.aliases) == (entry.id, entry.name, aliases)
+                          else evolve(p, id=entry.id, name=entry.name, aliases=aliases))
     new_sources = []
     for s in article.sources:
         entry = sources.resolve(s.name, s.aliases)
         renamed[s.name] = entry
         aliases = [a for a in dict.fromkeys([s.name, *s.aliases, *entry.aliases]) if a != entry.name]
-        new_sources.append(evolve(s, id=entry.id, name=entry.name, aliases=aliases))
+        new_sources.append(s if (s.id, s.name, s.aliases) == (entry.id, entry.name, aliases)
+                           else evolve(s, id=entry.id, name=entry.name, aliases=aliases))
     claims = [_rename_claim(c, renamed) for c in article.claims]
-    events = [evolve(e, participants=[renamed[n].name if n in renamed else n for n in e.participants])
-              for e in article.events]
+    events = []
+    for e in article.events:
+        participants = [renamed[n].name if n in renamed else n for n in e.participants]
+        events.append(e if participants == e.participants else evolve(e, participants=participants))
+    if all(map(_same, (new_people, new_sources, claims, events),
+               (article.people, article.sources, article.claims, article.events))):
+        return article
     return evolve(article, people=new_people, sources=new_sources, claims=claims, events=events)
+
+
+def _same(new: list[object], old: list[object]) -> bool:
+    """Whether two lists hold the same objects (not equal ones: `is`, item by item)."""
+    return len(new) == len(old) and all(map(operator.is_, new, old))
 
 
 def _rename_claim(claim: Claim, renamed: dict[str, Entry]) -> Claim:
     speaker = renamed.get(claim.speaker_id or "") or renamed.get(claim.speaker)
     via = renamed.get(claim.via or "")
-    return evolve(claim,
-                  speaker=speaker.name if speaker else claim.speaker,
-                  speaker_id=speaker.id if speaker else claim.speaker_id,
-                  via=via.name if via else claim.via)
+    values = (speaker.name if speaker else claim.speaker, speaker.id if speaker else claim.speaker_id,
+              via.name if via else claim.via)
+    if values == (claim.speaker, claim.speaker_id, claim.via):
+        return claim
+    return evolve(claim, speaker=values[0], speaker_id=values[1], via=values[2])
