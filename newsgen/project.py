@@ -70,7 +70,7 @@ def _resolve(root: Path, articles: list[Article], report: BuildReport
     the caller must run (at 10,000 articles, writing the events takes half a second: a build
     does it on another core).
     """
-    from newsgen.resolve.registry import Registry, RegistryError, load_registry, resolve_article, save_registry
+    from newsgen.resolve.registry import Registry, RegistryError, load_registry, resolve_articles, save_registry
 
     registries: dict[str, Registry] = {}
     writes: list[Callable[[], None]] = []
@@ -83,7 +83,7 @@ def _resolve(root: Path, articles: list[Article], report: BuildReport
             registries[kind] = Registry(kind)
         else:
             writes.append(functools.partial(save_registry, registries[kind], path))
-    resolved = [resolve_article(a, registries["people"], registries["sources"]) for a in articles]
+    resolved = resolve_articles(articles, registries["people"], registries["sources"])
     # events after people: participants are matched by their registry names
     from newsgen.resolve.grouping import plan_events
 

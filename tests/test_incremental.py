@@ -527,3 +527,38 @@ def test_the_record_cache_is_read_again_when_its_files_change(project: Path) -> 
     assert again is not kept and again.entries.keys() == kept.entries.keys()
     shutil.rmtree(folder)
     assert RecordCache.open(folder).entries == {}
+
+
+def test_builds_in_one_process_make_the_site_a_fresh_process_makes(tmp_path: Path) -> None:
+    """A server builds again and again in one process, reusing by identity what the last build
+    worked out from each record (newsgen.reuse). After each kind of edit, its site must be the
+    one a fresh `newsgen build` makes of the same files, byte for byte."""
+    root = tmp_path / "proj"
+    write(root, _full_record("a", "2024-05-03", "Anne Martin", "Paul Durand"))
+    write(root, _full_record("b", "2024-05-04", "Paul Durand", "Anne Martin"))
+    write(root, _full_record("c", "2024-06-01", "Marc Petit", "Anne Martin"))
+    assert not build_project(root, jobs=1).errors
+
+    def edit_registry(name: str, old: str, new: str) -> None:
+        path = root / "registry" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    edits = [
+        lambda: write(root, _full_record("b", "2024-05-04", "Paul Durand", "Marc Petit")),  # a record
+        lambda: edit_registry("people.yaml", "name: Anne Martin", "name: Anne Martin-Leroy"),  # a person
+        lambda: edit_registry("events.yaml", "name: Rencontre de Genève", "name: Sommet de Genève"),  # events
+        lambda: (root / "articles" / "c.md").unlink(),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        registries = contents(root / "registry")
+        assert not build_project(root, jobs=1).errors
+        assert contents(root / "registry") == registries  # so a fresh build reads what this one read
+        fresh = tmp_path / f"fresh{number}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", ".newsgen-cache"))
+        done = subprocess.run([sys.executable, "-m", "newsgen.cli", "build", "--root", str(fresh), "--quiet",
+                               "--jobs", "1"], capture_output=True, text=True, env={**os.environ, "NEWSGEN_PAGEFIND": ""})
+        assert done.returncode == 0, done.stderr
+        assert contents(root / "build") == contents(fresh / "build"), f"after edit {number}"

@@ -43,6 +43,7 @@ from newsgen import fastyaml
 from newsgen.records import Article, Event
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
+from newsgen.reuse import Reuse
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -525,11 +526,15 @@ def assign_events(articles: list[Article], entries: list[EventEntry]) -> Groupin
                       mentioned_in=list(e.mentioned_in), related=list(e.related), extra=dict(e.extra))
                for e in entries]
     before = {e.id: e.to_data() for e in entries}
-    by_slug = {a.slug: a for a in articles}
+    _WORDS.start()
+    _REWRITTEN.start()
     mentions: list[_Mention] = []
+    words: list[list[str]] = []
     for a in articles:
-        mentions += _mentions(a)
-    vectors = _vectorise([_words(_texts(by_slug[m.slug], m)) for m in mentions])
+        found = _mentions(a)
+        mentions += found
+        words += _WORDS.get(a, None, lambda: [_words(_texts(a, m)) for m in found])  # noqa: B023 (called at once)
+    vectors = _vectorise(words)
     for m, v in zip(mentions, vectors):
         m.vector = v
 
@@ -712,11 +717,21 @@ def _refine_date(e: EventEntry, c: _Cluster) -> None:
         e.date = day
 
 
+# What grouping works out from each article, for its next run in this process (newsgen.reuse):
+# the words of its mentions, and the article with archive events.
+_WORDS: Reuse[list[list[str]]] = Reuse()
+_REWRITTEN: Reuse[Article] = Reuse()
+
+
 def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: list[_Cluster]) -> Article:
-    """The article with archive ids and names; references that found no event are dropped."""
-    events: list[Event] = []
+    """The article with archive ids and names; references that found no event are dropped.
+
+    The same object as the last build's when its events went to archive events with the same
+    values, so that what later passes work out from it can be reused (newsgen.reuse).
+    """
+    targets: list[tuple[int, EventEntry]] = []
     seen: set[str] = set()
-    for i, e in enumerate(article.events):
+    for i in range(len(article.events)):
         cid = assigned.get((article.slug, i))
         if cid is None:
             continue
@@ -724,10 +739,12 @@ def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: l
         if entry is None or entry.id in seen:
             continue
         seen.add(entry.id)
-        events.append(evolve(e, id=entry.id, name=entry.name, kind=entry.kind or e.kind,
-                             date=str(entry.date) if entry.date else e.date, place=entry.place or e.place,
-                             related=list(entry.related)))
-    return evolve(article, events=events)
+        targets.append((i, entry))
+    key = tuple((i, x.id, x.name, x.kind, x.date, x.place, tuple(x.related)) for i, x in targets)
+    return _REWRITTEN.get(article, key, lambda: evolve(article, events=[
+        evolve(e, id=x.id, name=x.name, kind=x.kind or e.kind, date=str(x.date) if x.date else e.date,
+               place=x.place or e.place, related=list(x.related))
+        for e, x in ((article.events[i], x) for i, x in targets)]))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -21,6 +21,7 @@ from newsgen import fastyaml
 from newsgen.records import Article, Claim
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
+from newsgen.reuse import Reuse
 
 HEADER = {
     "people": "# People of the archive: one entry per person. Edit freely: rename (name), add spellings\n"
@@ -184,20 +185,47 @@ def resolve_article(article: Article, people: Registry, sources: Registry) -> Ar
 
     Records the registries leave as they are stay the same objects (the article itself when
     nothing changes, as for most articles once their people are in the registry): no copy, and
-    what later passes work out from a record can be reused by identity (see `newsgen.reuse`).
+    what later passes work out from a record can be reused by identity (newsgen.reuse).
     """
+    return _resolved(article, *_lookups(article, people, sources))
+
+
+def resolve_articles(articles: list[Article], people: Registry, sources: Registry) -> list[Article]:
+    """`resolve_article` for each article, in order (the registries learn new names as they go).
+
+    An article that finds entries with the same values as in the last run of this process gives
+    the same object as then, even when resolving changed it (newsgen.reuse).
+    """
+    _RESOLVED.start()
+    out = []
+    for article in articles:
+        found = _lookups(article, people, sources)
+        key = tuple((e.id, e.name, tuple(e.aliases)) for e in (*found[0], *found[1]))
+        out.append(_RESOLVED.get(article, key, lambda: _resolved(article, *found)))  # noqa: B023 (called at once)
+    return out
+
+
+_RESOLVED: Reuse[Article] = Reuse()
+
+
+def _lookups(article: Article, people: Registry, sources: Registry) -> tuple[list[Entry], list[Entry]]:
+    """The registry entry of each person and source of the article (new names are added)."""
+    return ([people.resolve(p.name, p.aliases) for p in article.people],
+            [sources.resolve(s.name, s.aliases) for s in article.sources])
+
+
+def _resolved(article: Article, people: list[Entry], sources: list[Entry]) -> Article:
+    """The article as its people's and sources' entries name them (read, never changed here)."""
     renamed: dict[str, Entry] = {}
     new_people = []
-    for p in article.people:
-        entry = people.resolve(p.name, p.aliases)
+    for p, entry in zip(article.people, people):
         renamed[p.name] = entry
         renamed[p.id] = entry
         aliases = [s for s in dict.fromkeys([p.name, *p.aliases, *entry.aliases]) if s != entry.name]
         new_people.append(p if (p.id, p.name, p.aliases) == (entry.id, entry.name, aliases)
                           else evolve(p, id=entry.id, name=entry.name, aliases=aliases))
     new_sources = []
-    for s in article.sources:
-        entry = sources.resolve(s.name, s.aliases)
+    for s, entry in zip(article.sources, sources):
         renamed[s.name] = entry
         aliases = [a for a in dict.fromkeys([s.name, *s.aliases, *entry.aliases]) if a != entry.name]
         new_sources.append(s if (s.id, s.name, s.aliases) == (entry.id, entry.name, aliases)

@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from newsgen.records import Article, Claim
 from newsgen.resolve.names import name_tokens
+from newsgen.reuse import Reuse
 from newsgen.site.body import Body, Segment, build_body, claim_kind
 from newsgen.site.urls import allocate_slugs, safe_slug
 
@@ -409,16 +410,21 @@ def _resolve_claim(item: ArticleItem, number: int, claim: Claim, archive: dict[s
     return ref
 
 
+# Each article's body, for the next build of this process (newsgen.reuse).
+_BODIES: Reuse[Body] = Reuse()
+
+
 def build_archive(articles: list[Article]) -> Archive:
     """Build items and collections in one pass over the articles (oldest first, so the
     first-seen facts and spellings are the earliest reported)."""
     collections = {spec.kind: Collection(spec) for spec in SPECS}
     warnings: list[str] = []
     items: list[ArticleItem] = []
+    _BODIES.start()
     unresolved: list[ClaimRef] = []  # claims whose speaker or relay the article did not name
 
     for article in sorted(articles, key=lambda a: (date_ordinal(a.published or a.date), a.slug)):
-        body = build_body(article)
+        body = _BODIES.get(article, None, lambda: build_body(article))  # noqa: B023 (called at once)
         item = ArticleItem(article, body)
         warnings.extend(body.warnings)
         items.append(item)

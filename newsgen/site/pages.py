@@ -21,6 +21,7 @@ from typing import Any
 from newsgen import records
 from newsgen.config import SiteConfig
 from newsgen.records import Article
+from newsgen.reuse import Reuse
 from newsgen.site import structured as ld
 from newsgen.site.body import Segment
 from newsgen.site.collections import (
@@ -507,6 +508,10 @@ def _flattener(kind: type) -> Callable[[Any], list[Any]]:
 _flat_article = _flattener(Article)
 
 
+# The record digests of the last build of this process (newsgen.reuse).
+_RECORDS: Reuse[bytes] = Reuse()
+
+
 class Digests:
     """Short digests of the records pages link to, computed once per build.
 
@@ -522,21 +527,26 @@ class Digests:
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=5)
         self._pickler.fast = True  # no memo: the bytes depend on the values, not on object identity
+        _RECORDS.start()  # one Digests per build: the last one's record digests may be reused
 
     def record(self, article: Article) -> bytes:
-        """The whole record, by value. Marshal version 0 shares no object and marks no string
-        as interned, so, like the pickle without memo, its bytes depend on the values alone."""
+        """The whole record, by value (the last Digests' when it is the same record object)."""
         digest = self._memo.get(id(article))
         if digest is None:
-            try:
-                data = b"m" + marshal.dumps(_flat_article(article), 0)
-            except (TypeError, ValueError, AttributeError):  # a value marshal cannot write
-                self._buffer.seek(0)
-                self._buffer.truncate()
-                self._pickler.dump(article)
-                data = b"p" + self._buffer.getvalue()
-            digest = self._memo[id(article)] = hashlib.sha1(data).digest()
+            digest = self._memo[id(article)] = _RECORDS.get(article, None, lambda: self._record(article))
         return digest
+
+    def _record(self, article: Article) -> bytes:
+        """Marshal version 0 shares no object and marks no string as interned, so, like the
+        pickle without memo, its bytes depend on the values alone."""
+        try:
+            data = b"m" + marshal.dumps(_flat_article(article), 0)
+        except (TypeError, ValueError, AttributeError):  # a value marshal cannot write
+            self._buffer.seek(0)
+            self._buffer.truncate()
+            self._pickler.dump(article)
+            data = b"p" + self._buffer.getvalue()
+        return hashlib.sha1(data).digest()
 
     def entry(self, entry: Entry) -> bytes:
         digest = self._memo.get(id(entry))
