@@ -526,14 +526,14 @@ def assign_events(articles: list[Article], entries: list[EventEntry]) -> Groupin
                       mentioned_in=list(e.mentioned_in), related=list(e.related), extra=dict(e.extra))
                for e in entries]
     before = {e.id: e.to_data() for e in entries}
-    _WORDS.start()
+    _MENTIONS.start()
     _REWRITTEN.start()
     mentions: list[_Mention] = []
     words: list[list[str]] = []
     for a in articles:
-        found = _mentions(a)
+        found, told = _MENTIONS.get(a, None, lambda: _mentions_and_words(a))  # noqa: B023 (called at once)
         mentions += found
-        words += _WORDS.get(a, None, lambda: [_words(_texts(a, m)) for m in found])  # noqa: B023 (called at once)
+        words += told
     vectors = _vectorise(words)
     for m, v in zip(mentions, vectors):
         m.vector = v
@@ -718,9 +718,16 @@ def _refine_date(e: EventEntry, c: _Cluster) -> None:
 
 
 # What grouping works out from each article, for its next run in this process (newsgen.reuse):
-# the words of its mentions, and the article with archive events.
-_WORDS: Reuse[list[list[str]]] = Reuse()
+# its event mentions with their words, and the article with archive events.
+_MENTIONS: Reuse[tuple[list[_Mention], list[list[str]]]] = Reuse()
 _REWRITTEN: Reuse[Article] = Reuse()
+
+
+def _mentions_and_words(article: Article) -> tuple[list[_Mention], list[list[str]]]:
+    """The article's mentions, and the words each is told with. A mention's fields come from
+    the article alone, but for `vector`, which each run of `assign_events` sets anew."""
+    found = _mentions(article)
+    return found, [_words(_texts(article, m)) for m in found]
 
 
 def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: list[_Cluster]) -> Article:
@@ -729,22 +736,23 @@ def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: l
     The same object as the last build's when its events went to archive events with the same
     values, so that what later passes work out from it can be reused (newsgen.reuse).
     """
-    targets: list[tuple[int, EventEntry]] = []
+    targets: list[tuple[Event, EventEntry]] = []
+    key: list[tuple[Any, ...]] = []
     seen: set[str] = set()
-    for i in range(len(article.events)):
-        cid = assigned.get((article.slug, i))
+    slug = article.slug
+    for i, e in enumerate(article.events):
+        cid = assigned.get((slug, i))
         if cid is None:
             continue
-        entry = clusters[cid].entry
-        if entry is None or entry.id in seen:
+        x = clusters[cid].entry
+        if x is None or x.id in seen:
             continue
-        seen.add(entry.id)
-        targets.append((i, entry))
-    key = tuple((i, x.id, x.name, x.kind, x.date, x.place, tuple(x.related)) for i, x in targets)
-    return _REWRITTEN.get(article, key, lambda: evolve(article, events=[
+        seen.add(x.id)
+        targets.append((e, x))
+        key.append((i, x.id, x.name, x.kind, x.date, x.place, *x.related))
+    return _REWRITTEN.get(article, tuple(key), lambda: evolve(article, events=[
         evolve(e, id=x.id, name=x.name, kind=x.kind or e.kind, date=str(x.date) if x.date else e.date,
-               place=x.place or e.place, related=list(x.related))
-        for e, x in ((article.events[i], x) for i, x in targets)]))
+               place=x.place or e.place, related=list(x.related)) for e, x in targets]))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
