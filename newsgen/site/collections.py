@@ -417,10 +417,10 @@ _BODIES: Reuse[Body] = Reuse()
 def build_archive(articles: list[Article]) -> Archive:
     """Build items and collections in one pass over the articles (oldest first, so the
     first-seen facts and spellings are the earliest reported)."""
+    _BODIES.start()
     collections = {spec.kind: Collection(spec) for spec in SPECS}
     warnings: list[str] = []
     items: list[ArticleItem] = []
-    _BODIES.start()
     unresolved: list[ClaimRef] = []  # claims whose speaker or relay the article did not name
 
     for article in sorted(articles, key=lambda a: (date_ordinal(a.published or a.date), a.slug)):
