@@ -20,11 +20,13 @@ from newsgen.resolve.names import SLUG_LENGTH
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+@functools.lru_cache(maxsize=65536)
 def safe_slug(value: str) -> str:
     """A slug usable as one path segment (no `/`, no `..`), derived from an id or a title.
 
     Ids are normally slugs already; anything else is transliterated, and a value with nothing
     sluggable left (punctuation only) gets a short stable hash instead of an empty segment.
+    Cached: every build slugs every id of the archive again (17,000 at 10,000 articles).
     """
     slug = slugify(value or "", max_length=SLUG_LENGTH, word_boundary=True, save_order=True)
     if not slug:
