@@ -8,12 +8,14 @@ Dates are the articles' own, so two builds of the same archive give the same byt
 """
 from __future__ import annotations
 
+import copy
 import html
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -132,8 +134,23 @@ def render_feed(feed: Feed, config: SiteConfig,
     return fg.atom_str(pretty=True)
 
 
+class _SharedEntry(FeedEntry):
+    """An article's entry, which a build puts in about seven feeds: feedgen would build its Atom
+    element again from the fields for each feed; it is built once and copied (lxml copies in C):
+    the same bytes in a quarter less time (1.8 to 1.3-1.5 CPU-s for 7,201 feeds at 10,000
+    articles), for the elements kept until the build ends (85 MB more in a process that renders
+    every feed)."""
+
+    _element: Any = None
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        if self._element is None:
+            self._element = super().atom_entry(extensions)
+        return copy.deepcopy(self._element)
+
+
 def _entry(item: ArticleItem, link: str, when: datetime) -> FeedEntry:
-    fe = FeedEntry()
+    fe = _SharedEntry()
     fe.id(stable_id("article", item.slug))
     fe.title(xml_text(item.article.title or item.slug))
     fe.link(href=link, rel="alternate", type="text/html")
