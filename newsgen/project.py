@@ -20,7 +20,7 @@ from newsgen.progress import QUIET, Reporter
 from newsgen.read.seed import RawArticle, read_seed
 from newsgen.read.text import UnreadableFile
 from newsgen.records import Article
-from newsgen.store import MACHINE_DIR, Store
+from newsgen.store import MACHINE_DIR, Store, is_file_slug
 
 
 @dataclass
@@ -183,7 +183,10 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
         taken = store.slugs_by_source()
     task = progress.task("extracting", len(raws))
     for article in extract_all(raws, workers=jobs or os.cpu_count() or 1):
-        article.slug = store.choose_slug(article, taken)
+        wanted, article.slug = article.slug, store.choose_slug(article, taken)
+        if not is_file_slug(wanted):  # only a sidecar can ask for such a slug
+            report.warnings.append(f"{_key_line(root / (article.source_file or ''), 'slug')}: slug {wanted!r} "
+                                   f"cannot name a file; the article is stored as {article.slug!r}")
         taken[article.source_file or article.slug] = article.slug
         result = store.save(article, input_hash=hashes_by_file.get(article.source_file or ""))
         written |= {result.path, store.memory_path(article.slug)}
@@ -191,6 +194,17 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
         task.advance()
     task.finish()
     return written
+
+
+def _key_line(seed: Path, key: str) -> str:
+    """`NAME.yaml:LINE` where the seed's sidecar sets `key` (the file alone if not found)."""
+    sidecar = seed.with_suffix(".yaml")
+    try:
+        lines = sidecar.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return str(sidecar)
+    found = next((n for n, line in enumerate(lines, 1) if line.split(":", 1)[0].strip() == key), None)
+    return f"{sidecar}:{found}" if found else str(sidecar)
 
 
 def load_articles(store: Store, report: BuildReport, *, records: cache.RecordCache | None = None,

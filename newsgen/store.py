@@ -20,7 +20,7 @@ import yaml
 
 from newsgen import fastyaml
 from newsgen.records import Article, Paragraph
-from newsgen.resolve.names import SLUG_LENGTH
+from newsgen.resolve.names import SLUG_LENGTH, make_id
 
 MACHINE_DIR = ".machine"
 # libyaml's writer for the machine's memory files, which nobody reads: 3x faster than PyYAML's
@@ -28,6 +28,21 @@ MACHINE_DIR = ".machine"
 _MACHINE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MISSING = object()
 _FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+
+
+def is_file_slug(slug: str) -> bool:
+    """Whether `slug` can name a file of `articles/` as it is: one path segment, not hidden,
+    no control characters, short enough for any filesystem (with `.md`)."""
+    return (bool(slug) and not slug.startswith(".") and len(slug.encode("utf-8")) <= 200
+            and not any(c in "/\\" or not c.isprintable() for c in slug))
+
+
+def file_slug(slug: str, title: str) -> str:
+    """`slug` when it can name a file, else a slug made of it (of the title when it has no
+    letter or digit: a sidecar's `slug: /` must never write outside `articles/`)."""
+    if is_file_slug(slug):
+        return slug
+    return make_id(slug) if any(c.isalnum() for c in slug) else make_id(title)
 
 
 def _suffixed(slug: str, suffix: str) -> str:
@@ -178,18 +193,20 @@ class Store:
         if self._stems is None:  # listed once per store, not once per article
             self._stems = {p.stem for p in self.paths()}
         used = self._stems  # every stored file's name, plus the slugs chosen in this build
-        slug = article.slug
+        base = slug = file_slug(article.slug, article.title)
         digest = hashlib.sha1(source.encode()).hexdigest()[:6]
         if slug in used:
-            slug = _suffixed(article.slug, digest)
+            slug = _suffixed(base, digest)
         n = 2
         while slug in used:  # same title and same hash prefix: rare, but never overwrite
-            slug, n = _suffixed(article.slug, f"{digest}-{n}"), n + 1
+            slug, n = _suffixed(base, f"{digest}-{n}"), n + 1
         self._stems.add(slug)
         return slug
 
     def save(self, article: Article, input_hash: str | None = None) -> WriteResult:
         """Write a machine-extracted article, keeping every field a person edited."""
+        if not is_file_slug(article.slug):  # choose_slug gives one that is
+            raise ValueError(f"slug {article.slug!r} cannot name a file of {self.root}")
         path = self.root / f"{article.slug}.md"
         new = to_front_matter(article)
         new_body = "\n\n".join(p.text for p in article.body)

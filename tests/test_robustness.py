@@ -54,6 +54,10 @@ def messy(tmp_path_factory):
         "object.yaml": "title: !!python/object/apply:os.system ['touch /tmp/newsgen-pwned']\n",
         "future.txt": ARTICLE,
         "future.yaml": "published: 2999-01-01\n",
+        "slugroot.txt": ARTICLE,
+        "slugroot.yaml": "title: Au musée\nslug: /\n",  # would be written as /.md
+        "slugup.txt": ARTICLE,
+        "slugup.yaml": "slug: ../../évadé\n",  # would be written beside the project
         "xss.txt": "<script>alert(1)</script> Le maire <img src=x onerror=alert(2)> a parlé.\n"
                    "Source : javascript:alert(3)\n",
     })
@@ -73,9 +77,9 @@ def test_bad_files_are_errors_naming_the_file(messy):
 
 def test_everything_else_builds(messy):
     root, report = messy
-    # 19 seeds minus binary, empty, blank; the link out of seeds/ is not followed
-    assert report.extracted == 16
-    assert built_titles(root) == 16
+    # 21 seeds minus binary, empty, blank; the link out of seeds/ is not followed
+    assert report.extracted == 18
+    assert built_titles(root) == 18
     assert not any("lien" in p.name for p in (root / "articles").glob("*.md"))
 
 
@@ -93,6 +97,17 @@ def test_sidecar_problems_name_file_and_line(messy):
     assert "types.yaml:1" in text and "yesterday" in text
     assert "future.txt" in text and "future" in text
     assert not Path("/tmp/newsgen-pwned").exists()
+
+
+def test_a_sidecar_slug_never_writes_outside_articles(messy):
+    root, report = messy
+    text = "\n".join(report.warnings)
+    assert "slugroot.yaml:2: slug '/' cannot name a file" in text
+    assert "slugup.yaml:1: slug '../../évadé' cannot name a file; the article is stored as 'evade'" in text
+    assert (root / "articles" / "evade.md").is_file()
+    stored = {p.stem for p in (root / "articles").glob("*.md")}
+    assert "au-musee" in stored  # `/` has nothing to make a slug of: the title's is used
+    assert not (root.parent / "évadé.md").exists() and not Path("/.md").exists()
 
 
 class _Active(HTMLParser):

@@ -94,3 +94,23 @@ def test_slugs_are_stable_and_distinct(tmp_path):
     assert first.slug != second.slug
     again = sample(source_file="seeds/b.txt")
     assert store.choose_slug(again, store.slugs_by_source()) == second.slug
+
+
+def test_a_slug_that_cannot_name_a_file_is_made_into_one(tmp_path):
+    import pytest
+
+    from newsgen.store import file_slug, is_file_slug
+
+    assert is_file_slug("visite-a-pyongyang") and is_file_slug("Mon_Article")  # kept as written
+    for bad in ("", "/", ".cache", "../x", "a/b", "a\\b", "a\nb", "x" * 201):
+        assert not is_file_slug(bad), bad
+    assert file_slug("../../Évadé", "Titre") == "evade" and file_slug("/", "Un titre") == "un-titre"
+    store = Store(tmp_path / "articles")
+    article = sample(source_file="seeds/a.txt")
+    article.slug = "../dehors"
+    article.slug = store.choose_slug(article, {})
+    assert article.slug == "dehors"
+    article.slug = "../dehors"
+    with pytest.raises(ValueError):
+        store.save(article)  # the store never writes a path it was not meant to
+    assert not (tmp_path / "dehors.md").exists()
