@@ -197,14 +197,17 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
 
 
 def _key_line(seed: Path, key: str) -> str:
-    """`NAME.yaml:LINE` where the seed's sidecar sets `key` (the file alone if not found)."""
+    """`NAME.yaml:LINE` where the seed's sidecar sets `key` (the file alone if not found), by the
+    sidecar reader's own rule for its messages. (Its helper stays private there: any change to
+    read/ re-extracts every seed, see `extraction_fingerprint`.)"""
+    from newsgen.read.sidecar import _key_lines
+
     sidecar = seed.with_suffix(".yaml")
     try:
-        lines = sidecar.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+        line = _key_lines(sidecar).get(key)
     except OSError:
-        return str(sidecar)
-    found = next((n for n, line in enumerate(lines, 1) if line.split(":", 1)[0].strip() == key), None)
-    return f"{sidecar}:{found}" if found else str(sidecar)
+        line = None
+    return f"{sidecar}:{line}" if line else str(sidecar)
 
 
 def load_articles(store: Store, report: BuildReport, *, records: cache.RecordCache | None = None,
