@@ -61,7 +61,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     def build() -> None:
         gc.disable()  # the last build's records are freed after its report, not before (see run)
         try:
-            report = build_project(root, out=out, progress=reporter(args.quiet))
+            # pages first; the server brings the search index up to date after (SearchCatchUp)
+            report = build_project(root, out=out, progress=reporter(args.quiet), search_later=True)
             for line in report.warnings:
                 print(f"warning: {line}", file=sys.stderr)
             for line in report.errors:

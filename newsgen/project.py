@@ -244,12 +244,13 @@ def _search_key() -> tuple[object, ...]:
 
 
 def build_project(root: Path, out: Path | None = None, *, progress: Reporter = QUIET, full: bool = False,
-                  jobs: int | None = None) -> BuildReport:
+                  jobs: int | None = None, search_later: bool = False) -> BuildReport:
     """seeds/ -> articles/ -> build/, extracting, parsing and rendering only what changed.
 
     When no input changed since the last build (same files by stat, same code, same settings,
     same build/), the last report is replayed and nothing is written or imported: see cache.py.
-    `full` ignores every cache and renders every page.
+    `full` ignores every cache and renders every page. `search_later`: see `render_site`; a
+    build that leaves the search stale records no state, so the next one cannot skip indexing.
     """
     root = Path(root)
     out = Path(out) if out else root / "build"
@@ -264,17 +265,19 @@ def build_project(root: Path, out: Path | None = None, *, progress: Reporter = Q
             return BuildReport(**replay)
     cache.forget(state_file)  # until this build succeeds, the last state no longer describes build/
     with _gc_paused():
-        report, written, built = _build(root, out, progress=progress, full=full, jobs=jobs)
+        report, written, complete = _build(root, out, progress=progress, full=full, jobs=jobs,
+                                           search_later=search_later)
     after = cache.snapshot(root)
-    if built and _only_ours_changed(before, after, written, root):
+    if complete and _only_ours_changed(before, after, written, root):
         saved = asdict(report)
         saved["extracted"] = 0
         cache.record(state_file, cache.BuildState(key, after, cache.manifest_stat(out) or (0, 0, 0), saved))
     return report
 
 
-def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
+def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, search_later: bool
            ) -> tuple[BuildReport, set[Path], bool]:
+    """(report, files written to the project, whether build/ is complete: built, search included)."""
     from jinja2 import TemplateError
 
     from newsgen.config import ConfigError, load_config
@@ -300,7 +303,8 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
                 config = load_config(root / "newsgen.yaml")
                 site = render_site(articles, out, config=config, templates_dir=root / "templates",
                                    progress=progress, full=full, jobs=jobs, spare=cache.spare_path(root, out),
-                                   data_memo=None if full else root / cache.CACHE_DIR / cache.DATA_MEMO)
+                                   data_memo=None if full else root / cache.CACHE_DIR / cache.DATA_MEMO,
+                                   search_later=search_later)
             except ConfigError as err:
                 report.errors.append(f"{err}; the site was not built")
             except TemplateError as err:
@@ -311,7 +315,7 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int
             else:
                 report.warnings += site.warnings
                 report.pages = site.pages
-                return report, written, True
+                return report, written, not site.search_pending
     return report, written, False
 
 

@@ -20,6 +20,8 @@ from newsgen.cache import MANIFEST, RecordCache
 from newsgen.progress import Progress, reporter
 from newsgen.project import build_project
 from newsgen.records import Article, Event, Paragraph, Person, Source
+from newsgen.site.build import install_bundle, stale_search
+from newsgen.site.serve import SearchCatchUp, Watcher
 from newsgen.store import dumps
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -343,34 +345,90 @@ def test_template_change_rerenders_only_the_pages_using_it(project: Path) -> Non
                        MANIFEST}
 
 
-def test_pagefind_runs_only_when_an_indexed_page_changes(project: Path, tmp_path: Path, monkeypatch) -> None:
-    log = tmp_path / "runs.log"
-    fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\n"
-                    f"echo run >> {log}\n"
-                    'while [ "$1" != "--site" ]; do shift; done\n'
-                    'mkdir -p "$2/pagefind" && wc -l < ' + str(log) + ' > "$2/pagefind/pagefind-ui.js"\n')
-    fake.chmod(0o755)
-    monkeypatch.setenv("NEWSGEN_PAGEFIND", str(fake))
+def test_a_build_may_leave_the_search_for_later_and_the_next_one_catches_up(project: Path, fake_pagefind) -> None:
+    """`newsgen serve` shows an edit's pages before re-indexing: the build carries the old bundle
+    over and says it is stale, so no later build can take it for an up-to-date one."""
+    pagefind = fake_pagefind()
+    build_project(project)
+    assert pagefind.runs == 1 and stale_search(project / "build") is None
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    build_project(project, search_later=True)
+    assert pagefind.runs == 1
+    assert "Alpha bis" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+    assert bundle_run(project) == 1  # carried over
+    made_from, pages = stale_search(project / "build")
+    assert made_from == (project / "build" / MANIFEST).read_bytes()
+    assert pages == {"articles/alpha/index.html", "articles/beta/index.html", "articles/gamma/index.html"}
+    build_project(project)  # nothing changed since, but the search is stale: indexed now
+    assert pagefind.runs == 2 and stale_search(project / "build") is None and bundle_run(project) == 2
+    build_project(project)
+    assert pagefind.runs == 2
 
-    def runs() -> int:
-        return len(log.read_text().splitlines()) if log.exists() else 0
 
+def test_a_first_build_of_the_search_is_not_left_for_later(project: Path, fake_pagefind) -> None:
+    """With no bundle to carry over, a site would have a search page and no search."""
+    pagefind = fake_pagefind()
+    build_project(project, search_later=True)
+    assert pagefind.runs == 1 and stale_search(project / "build") is None
+
+
+def bundle_run(root: Path) -> int:
+    """Which run of the fake Pagefind made the bundle in build/."""
+    return int((root / "build/pagefind/pagefind-ui.js").read_text())
+
+
+def test_the_server_shows_an_edit_at_once_and_brings_its_search_up_to_date_after(project: Path,
+                                                                                 fake_pagefind) -> None:
+    pagefind = fake_pagefind()
     build_project(project)
-    assert runs() == 1 and (project / "build/pagefind/pagefind-ui.js").is_file()
-    (project / "templates").mkdir()
-    source = (Path(__file__).parents[1] / "newsgen/site/theme/templates/person.html").read_text(encoding="utf-8")
-    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=p>"), encoding="utf-8")
+    pagefind.seconds = 0.3
+    site = project / "build"
+    watcher = Watcher(project, lambda: build_project(project, search_later=True), SearchCatchUp(site))
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    watcher.rebuild()
+    assert "Alpha bis" in (site / "articles/alpha/index.html").read_text(encoding="utf-8")
+    assert bundle_run(project) == 1 and stale_search(site) is not None
+    deadline = time.monotonic() + 30
+    while not watcher.search.poll():
+        assert watcher.check() == [] and time.monotonic() < deadline
+        time.sleep(0.05)
+    assert bundle_run(project) == 2 and stale_search(site) is None
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".build")) == []  # nothing left beside
+    build_project(project)  # the manifest says the bundle is current: not indexed again
+    assert pagefind.runs == 2 and bundle_run(project) == 2
+
+
+def test_an_edit_while_the_search_catches_up_cancels_it(project: Path, fake_pagefind) -> None:
+    pagefind = fake_pagefind()
     build_project(project)
-    assert runs() == 1  # person pages are not indexed
-    assert (project / "build/pagefind/pagefind-ui.js").is_file()  # the bundle is carried over
-    write(project, record("alpha", "Alpha ter", ["Anne Martin"], "2024-01-01"))
+    pagefind.seconds = 30
+    site = project / "build"
+    watcher = Watcher(project, lambda: build_project(project, search_later=True), SearchCatchUp(site))
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    watcher.rebuild()
+    first = watcher.search.job[0].process
+    write(project, record("beta", "Beta bis", ["Paul Durand"], "2024-01-02"))
+    assert watcher.check() == ["articles/beta.md"]
+    assert first.returncode is not None  # killed before the build
+    assert watcher.search.job is not None and watcher.search.job[0].process is not first
+    watcher.search.cancel()
+    assert watcher.search.job is None and not watcher.search.poll()
+    assert [p.name for p in project.iterdir() if p.name.startswith(".build")] == []
+    assert bundle_run(project) == 1 and stale_search(site) is not None  # the next build indexes
+
+
+def test_a_bundle_made_before_a_build_is_not_installed(project: Path, fake_pagefind, tmp_path: Path) -> None:
+    fake_pagefind()
     build_project(project)
-    assert runs() == 2
-    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=q>"), encoding="utf-8")
-    build_project(project)  # through the spare copy, whose bundle is the first one: replaced
-    assert runs() == 2
-    assert (project / "build/pagefind/pagefind-ui.js").read_text().strip() == "2"  # the latest bundle
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    build_project(project, search_later=True)
+    made_from, _ = stale_search(project / "build")
+    write(project, record("beta", "Beta bis", ["Paul Durand"], "2024-01-02"))
+    build_project(project, search_later=True)
+    bundle = tmp_path / "made-too-early"
+    bundle.mkdir()
+    assert not install_bundle(project / "build", made_from, bundle)
+    assert bundle.is_dir() and bundle_run(project) == 1 and stale_search(project / "build") is not None
 
 
 def test_page_hashes_do_not_depend_on_the_process(project: Path) -> None:

@@ -88,6 +88,15 @@ class Manifest:
                 "indexed": sorted(self.indexed), "kept": sorted(self.kept)}
         return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
+    def index_key(self) -> str:
+        """What a search bundle of this build must be made from: the indexed pages' hashes."""
+        return hashlib.sha1("".join(f"{p}\0{self.files.get(p, '')}\n" for p in sorted(self.indexed)).encode()).hexdigest()
+
+    @property
+    def search_stale(self) -> bool:
+        """Whether the search bundle is older than the pages (`render_site(search_later=True)`)."""
+        return self.search and self.bundle != self.index_key()
+
     @classmethod
     def read(cls, out_dir: Path) -> Manifest | None:
         try:
@@ -112,6 +121,7 @@ class SiteBuild:
     removed: list[str] = field(default_factory=list)  # outputs no plan produces any more
     kept: list[str] = field(default_factory=list)  # files newsgen did not write, carried over
     indexed: bool = False  # Pagefind ran
+    search_pending: bool = False  # the search bundle is the previous one: see `search_later`
     swapped: bool = False  # a new tree replaced the output
 
 
@@ -145,13 +155,17 @@ def render_site(
     jobs: int = 1,
     spare: Path | None = None,
     data_memo: Path | None = None,
+    search_later: bool = False,
 ) -> SiteBuild:
     """`build_site`, rendering only the pages whose inputs changed (all of them when `full`).
 
     `spare` (on the output's filesystem) keeps the previous build after the swap instead of
     deleting it; the next build updates that copy in place of making a new tree (see the module
     docstring). `data_memo` keeps the data export's article lines for the next build
-    (`data.plan_data`).
+    (`data.plan_data`). `search_later` carries the previous search bundle over instead of
+    re-indexing (the manifest says it is stale, see `stale_search`), for a server that shows
+    an edit's pages first and brings the search up to date after; without a bundle to carry
+    over, it indexes now.
     """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -210,7 +224,7 @@ def render_site(
             result.warnings.append(f"{out_dir}: kept {_names(unseen)} that newsgen did not write (shown once; "
                                    "delete them if they are not yours)")
         bundle = any(p.startswith(BUNDLE_FOLDER + "/") for p in existing)
-        maybe_index = new.search and (not old.search or not bundle or full
+        maybe_index = new.search and (not old.search or not bundle or full or old.search_stale
                                       or any(p in old.indexed for p in result.removed))
         dropped_bundle = bundle and not new.search
         if not (todo or changed or data_todo or result.removed or maybe_index or dropped_bundle or full):
@@ -250,14 +264,15 @@ def render_site(
                 if path not in fresh and path not in keep:
                     tree.symlink(target, path)
             new.bundle = old.bundle
-            if reindex and pagefind is not None:
+            later = search_later and bundle and old.search
+            if reindex and pagefind is not None and not later:
                 shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
                 try:
                     index_site(pagefind, tmp, new.indexed)
                 except SearchIndexError as err:
                     raise BuildError(str(err)) from err
                 result.indexed = True
-                new.bundle = hashlib.sha1("".join(f"{p}\0{new.files[p]}\n" for p in sorted(new.indexed)).encode()).hexdigest()
+                new.bundle = new.index_key()
             elif not new.search:
                 shutil.rmtree(tmp / BUNDLE_FOLDER, ignore_errors=True)
                 new.bundle = ""
@@ -266,6 +281,7 @@ def render_site(
                 for path in sorted(existing):
                     if path.startswith(BUNDLE_FOLDER + "/"):
                         tree.link(out_dir / path, path)
+            result.search_pending = new.search_stale
             tree.write(MANIFEST, new.dumps())
             _make_public(tmp)
             _swap(tmp, out_dir, spare)
@@ -274,6 +290,41 @@ def render_site(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return result
+
+
+def stale_search(out_dir: Path) -> tuple[bytes, set[str]] | None:
+    """When `out_dir`'s search bundle is older than its pages: its manifest's bytes (to tell
+    whether a build replaced it meanwhile) and the pages to index. None when it is up to date."""
+    data = _read_bytes(Path(out_dir) / MANIFEST)
+    manifest = Manifest.read(Path(out_dir))
+    if data is None or manifest is None or not manifest.search_stale:
+        return None
+    return data, manifest.indexed
+
+
+def install_bundle(out_dir: Path, made_from: bytes, bundle: Path) -> bool:
+    """Put `bundle`, indexed from `out_dir` while its manifest was `made_from`, in place of its
+    stale one, and record it in the manifest. False, changing nothing, when a build has replaced
+    `out_dir` since.
+
+    The manifest is written last: interrupted before, it still calls the bundle stale, and the
+    next build indexes again.
+    """
+    out_dir = Path(out_dir)
+    manifest = Manifest.read(out_dir)
+    if manifest is None or _read_bytes(out_dir / MANIFEST) != made_from:
+        return False
+    manifest.bundle = manifest.index_key()
+    live = out_dir / BUNDLE_FOLDER
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.search-old-", dir=out_dir.parent))
+    try:
+        if live.is_dir():
+            live.rename(old / BUNDLE_FOLDER)
+        bundle.rename(live)
+        _write_atomic(out_dir / MANIFEST, manifest.dumps())
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+    return True
 
 
 def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:

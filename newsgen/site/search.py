@@ -65,18 +65,50 @@ def search_glob(pages: Collection[str]) -> str:
     return (names[0] if len(names) == 1 else "{" + ",".join(names) + "}") + "/**/*.{html}"
 
 
+def _command(binary: Path, site: Path, pages: Collection[str], output: Path) -> list[str]:
+    return [str(binary), "--site", str(site), "--output-path", str(output.absolute()),
+            "--keep-index-url", "--silent", "--glob", search_glob(pages)]
+
+
 def index_site(binary: Path, site: Path, pages: Collection[str] = ()) -> None:
     """Run Pagefind once over the folder `site` (writes `site/pagefind/`).
 
     `pages`, the site-relative paths of the pages marked for indexing, narrows what Pagefind
     reads; without them it reads every page.
     """
-    command = [str(binary), "--site", str(site), "--output-subdir", BUNDLE_FOLDER,
-               "--keep-index-url", "--silent", "--glob", search_glob(pages)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(_command(binary, site, pages, site / BUNDLE_FOLDER), capture_output=True,
+                              text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise SearchIndexError(f"search: cannot run {binary}: {err}") from err
-    if done.returncode != 0 or not (site / BUNDLE_FOLDER / "pagefind-ui.js").is_file():
-        output = (done.stderr or done.stdout).strip()
-        raise SearchIndexError(f"search: pagefind failed (exit {done.returncode}): {output}")
+    _check(done.returncode, done.stderr or done.stdout, site / BUNDLE_FOLDER)
+
+
+def _check(returncode: int, output: str, bundle: Path) -> None:
+    if returncode != 0 or not (bundle / "pagefind-ui.js").is_file():
+        raise SearchIndexError(f"search: pagefind failed (exit {returncode}): {output.strip()}")
+
+
+class BackgroundIndex:
+    """Pagefind indexing `site` into `bundle` (a folder it creates) while this process goes on:
+    `newsgen serve` shows an edit's pages first and brings the search up to date after."""
+
+    def __init__(self, binary: Path, site: Path, pages: Collection[str], bundle: Path) -> None:
+        self.bundle = bundle
+        self.log = bundle.parent / f"{bundle.name}.log"
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(_command(binary, site, pages, bundle), stdout=log,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def done(self) -> bool:
+        return self.process.poll() is not None
+
+    def result(self) -> None:
+        """Wait for Pagefind; raise SearchIndexError when it failed."""
+        returncode = self.process.wait()
+        _check(returncode, self.log.read_text(encoding="utf-8", errors="replace"), self.bundle)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

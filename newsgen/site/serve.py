@@ -10,12 +10,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from newsgen.site.build import install_bundle, stale_search
+from newsgen.site.search import BUNDLE_FOLDER, BackgroundIndex, SearchIndexError, find_pagefind
 
 RELOAD_PATH = "/__newsgen_reload"
 WATCHED = ("seeds", "articles", "templates", "registry", "newsgen.yaml")
@@ -76,12 +81,66 @@ def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
+class SearchCatchUp:
+    """Brings the served site's search index up to date after a build that left it stale
+    (`render_site(search_later=True)`): Pagefind runs in its own process while the server goes
+    on serving and watching. The next build cancels it (that build changes the pages), then
+    starts it again."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.job: tuple[BackgroundIndex, Path, bytes, float] | None = None
+
+    def start(self) -> None:
+        self.cancel()
+        stale = stale_search(self.site)
+        binary = find_pagefind() if stale is not None else None
+        if stale is None or binary is None:
+            return
+        made_from, pages = stale
+        work = Path(tempfile.mkdtemp(prefix=f".{self.site.name}.search-", dir=self.site.parent))
+        try:
+            index = BackgroundIndex(binary, self.site, pages, work / BUNDLE_FOLDER)
+        except OSError as err:
+            shutil.rmtree(work, ignore_errors=True)
+            print(f"error: search: cannot run {binary}: {err}", file=sys.stderr)
+            return
+        self.job = (index, work, made_from, time.perf_counter())
+        print("search: updating the index in the background", file=sys.stderr)
+
+    def poll(self) -> bool:
+        """Put the new index in place if Pagefind is done; whether it was."""
+        if self.job is None or not self.job[0].done():
+            return False
+        index, work, made_from, started = self.job
+        self.job = None
+        installed = False
+        try:
+            index.result()
+            installed = install_bundle(self.site, made_from, index.bundle)
+        except (SearchIndexError, OSError) as err:
+            print(f"error: {err}; the search index is the previous one until the next build", file=sys.stderr)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if installed:
+            print(f"search: index updated ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        return installed
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            index, work = self.job[0], self.job[1]
+            self.job = None
+            index.cancel()
+            shutil.rmtree(work, ignore_errors=True)
+
+
 class Watcher:
     """Rebuilds when a watched input changes; `version` counts the builds (for the reload poll)."""
 
-    def __init__(self, root: Path, build: Callable[[], None]) -> None:
+    def __init__(self, root: Path, build: Callable[[], None], search: SearchCatchUp | None = None) -> None:
         self.root = root
         self.build = build
+        self.search = search
         self.version = 0
         self.state: Snapshot = {}
         self._preparing: threading.Thread | None = None
@@ -103,19 +162,26 @@ class Watcher:
         if self._preparing is not None:
             self._preparing.join()
             self._preparing = None
+        if self.search is not None:
+            self.search.cancel()
         try:
             self.build()
         except Exception as err:  # a broken template must not stop the server
             print(f"error: build failed: {err}", file=sys.stderr)
         self.state = snapshot(self.root)
         self.version += 1
+        if self.search is not None:
+            self.search.start()
 
     def check(self) -> list[str]:
-        """Rebuild if something changed since the last build; return what changed."""
+        """Rebuild if something changed since the last build, else take a finished search
+        index; return what changed."""
         changes = changed_paths(self.state, snapshot(self.root))
         if changes:
             print(f"changed: {', '.join(changes[:5])}{' ...' if len(changes) > 5 else ''}", file=sys.stderr)
             self.rebuild()
+        elif self.search is not None:
+            self.search.poll()
         return changes
 
 
@@ -169,7 +235,7 @@ def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
     """Build, serve and watch until interrupted (Ctrl-C). `prepare` runs after the first build,
     while the server waits for edits (loading the language model: the first edit of a seed
     then does not wait the 4 seconds it takes)."""
-    watcher = Watcher(root, build)
+    watcher = Watcher(root, build, SearchCatchUp(site))
     watcher.rebuild()
     if prepare is not None:
         watcher.prepare(prepare)
@@ -184,5 +250,7 @@ def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
     except KeyboardInterrupt:
         pass
     finally:
+        if watcher.search is not None:
+            watcher.search.cancel()
         server.shutdown()
         server.server_close()
