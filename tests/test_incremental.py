@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.cache import MANIFEST, RecordCache
+from newsgen.cache import MANIFEST, RecordCache, spare_path
 from newsgen.progress import Progress, reporter
 from newsgen.project import build_project
 from newsgen.records import Article, Event, Paragraph, Person, Source
@@ -382,8 +382,8 @@ def test_the_server_shows_an_edit_at_once_and_brings_its_search_up_to_date_after
     pagefind = fake_pagefind()
     build_project(project)
     pagefind.seconds = 0.3
-    site = project / "build"
-    watcher = Watcher(project, lambda: build_project(project, search_later=True), SearchCatchUp(site))
+    site, spare = project / "build", spare_path(project, project / "build")
+    watcher = Watcher(project, lambda: build_project(project, search_later=True), SearchCatchUp(site, spare))
     write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
     watcher.rebuild()
     assert "Alpha bis" in (site / "articles/alpha/index.html").read_text(encoding="utf-8")
@@ -394,8 +394,17 @@ def test_the_server_shows_an_edit_at_once_and_brings_its_search_up_to_date_after
         time.sleep(0.05)
     assert bundle_run(project) == 2 and stale_search(site) is None
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".build")) == []  # nothing left beside
-    build_project(project)  # the manifest says the bundle is current: not indexed again
-    assert pagefind.runs == 2 and bundle_run(project) == 2
+    # the spare copy, where the next build starts, has the new bundle too (the same files)
+    assert (spare / "pagefind/pagefind-ui.js").stat().st_ino == (site / "pagefind/pagefind-ui.js").stat().st_ino
+    assert json.loads((spare / MANIFEST).read_text())["bundle"] == json.loads((site / MANIFEST).read_text())["bundle"]
+    write(project, record("gamma", "Gamma bis", ["Marc Petit"], "2024-01-03"))
+    watcher.rebuild()
+    assert bundle_run(project) == 2 and stale_search(site) is not None
+    watcher.search.cancel()
+    build_project(project)  # indexes what the cancelled run did not (which may have logged its start)
+    assert bundle_run(project) == pagefind.runs > 2 and stale_search(site) is None
+    build_project(project)
+    assert bundle_run(project) == pagefind.runs
 
 
 def test_an_edit_while_the_search_catches_up_cancels_it(project: Path, fake_pagefind) -> None:

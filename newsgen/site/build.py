@@ -302,13 +302,14 @@ def stale_search(out_dir: Path) -> tuple[bytes, set[str]] | None:
     return data, manifest.indexed
 
 
-def install_bundle(out_dir: Path, made_from: bytes, bundle: Path) -> bool:
+def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | None = None) -> bool:
     """Put `bundle`, indexed from `out_dir` while its manifest was `made_from`, in place of its
     stale one, and record it in the manifest. False, changing nothing, when a build has replaced
     `out_dir` since.
 
     The manifest is written last: interrupted before, it still calls the bundle stale, and the
-    next build indexes again.
+    next build indexes again. The `spare` copy gets the bundle too (hard links), so the next
+    build, which starts from it, does not link the bundle's 10,000 files itself.
     """
     out_dir = Path(out_dir)
     manifest = Manifest.read(out_dir)
@@ -324,6 +325,15 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path) -> bool:
         _write_atomic(out_dir / MANIFEST, manifest.dumps())
     finally:
         shutil.rmtree(old, ignore_errors=True)
+    base = Manifest.read(spare) if spare is not None and spare.is_dir() else None
+    if spare is not None and base is not None:
+        (spare / MANIFEST).unlink()  # a copy left half-updated is never trusted
+        shutil.rmtree(spare / BUNDLE_FOLDER, ignore_errors=True)
+        tree = _Folders(spare)
+        for path in _walk(live)[0]:
+            tree.link(live / path, f"{BUNDLE_FOLDER}/{path}")
+        base.bundle = manifest.bundle
+        _write_atomic(spare / MANIFEST, base.dumps())
     return True
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newsgen.cache import spare_path
 from newsgen.site.build import install_bundle, stale_search
 from newsgen.site.search import BUNDLE_FOLDER, BackgroundIndex, SearchIndexError, find_pagefind
 
@@ -87,8 +88,9 @@ class SearchCatchUp:
     on serving and watching. The next build cancels it (that build changes the pages), then
     starts it again."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, spare: Path | None = None) -> None:
         self.site = site
+        self.spare = spare  # the build's spare copy (`render_site`), which gets the bundle too
         self.job: tuple[BackgroundIndex, Path, bytes, float] | None = None
 
     def start(self) -> None:
@@ -117,7 +119,7 @@ class SearchCatchUp:
         installed = False
         try:
             index.result()
-            installed = install_bundle(self.site, made_from, index.bundle)
+            installed = install_bundle(self.site, made_from, index.bundle, self.spare)
         except (SearchIndexError, OSError) as err:
             print(f"error: {err}; the search index is the previous one until the next build", file=sys.stderr)
         finally:
@@ -235,7 +237,7 @@ def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
     """Build, serve and watch until interrupted (Ctrl-C). `prepare` runs after the first build,
     while the server waits for edits (loading the language model: the first edit of a seed
     then does not wait the 4 seconds it takes)."""
-    watcher = Watcher(root, build, SearchCatchUp(site))
+    watcher = Watcher(root, build, SearchCatchUp(site, spare_path(root, site)))
     watcher.rebuild()
     if prepare is not None:
         watcher.prepare(prepare)
