@@ -365,6 +365,21 @@ def test_a_build_may_leave_the_search_for_later_and_the_next_one_catches_up(proj
     assert pagefind.runs == 2
 
 
+def test_a_build_with_nothing_to_write_keeps_the_search_bundle_current(project: Path, fake_pagefind) -> None:
+    """Its manifest is rewritten only if the files newsgen did not write changed; it used to
+    lose the bundle's key there, and the search then looked stale."""
+    pagefind = fake_pagefind()
+    build_project(project)
+    (project / "build/CNAME").write_text("example.org\n")
+    article = project / "articles/alpha.md"
+    os.utime(article, ns=(article.stat().st_atime_ns, article.stat().st_mtime_ns + 10**9))  # read again
+    report = build_project(project)
+    assert "CNAME" in " ".join(report.warnings)  # the manifest was rewritten, to keep it
+    assert pagefind.runs == 1 and stale_search(project / "build") is None
+    build_project(project)
+    assert pagefind.runs == 1
+
+
 def test_a_first_build_of_the_search_is_not_left_for_later(project: Path, fake_pagefind) -> None:
     """With no bundle to carry over, a site would have a search page and no search."""
     pagefind = fake_pagefind()

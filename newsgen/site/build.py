@@ -228,7 +228,7 @@ def render_site(
                                       or any(p in old.indexed for p in result.removed))
         dropped_bundle = bundle and not new.search
         if not (todo or changed or data_todo or result.removed or maybe_index or dropped_bundle or full):
-            new.indexed = old.indexed
+            new.indexed, new.bundle = old.indexed, old.bundle
             if new.dumps() != _read_bytes(out_dir / MANIFEST):  # only the list of kept files changed
                 _write_atomic(out_dir / MANIFEST, new.dumps())
             return result
