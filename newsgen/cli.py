@@ -15,10 +15,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from newsgen.project import read_seeds
     from newsgen.export import contract_record
     from newsgen.extract.pipeline import extract_all
+    from newsgen.model import load_model
 
     raws, problems = read_seeds([Path(f) for f in args.files])
     for problem in problems:
         print(problem, file=sys.stderr)
+    if raws:
+        load_model()
     by_path = {str(r.path): f for r, f in zip(raws, [str(r.path) for r in raws])}
     for article in extract_all(raws):
         rec = contract_record(article, by_path.get(article.source_file or "", article.source_file or ""))
@@ -76,9 +79,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from newsgen.project import seed_files
 
         if seed_files(root / "seeds"):
-            from newsgen.extract.pipeline import load_nlp
+            from newsgen.model import load_model
 
-            load_nlp()
+            load_model()
 
     serve(root, out, build, port=args.port, prepare=prepare)
     return 0

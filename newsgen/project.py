@@ -171,7 +171,9 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
     if not raws:
         return written
     from newsgen.extract.pipeline import extract_all
+    from newsgen.model import load_model
 
+    load_model()  # here, where its big pattern can come from the cache (newsgen.model)
     hashes_by_file = {}
     for raw in raws:
         hashes_by_file[str(_relative(raw.path, root))] = todo[raw.path]
