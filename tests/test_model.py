@@ -98,3 +98,33 @@ def test_the_hook_is_removed_when_the_block_fails_and_an_unwritable_cache_is_no_
 def test_the_cache_lives_in_the_users_cache_folder(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_file().parent == tmp_path / "newsgen"
+
+
+def test_the_model_loads_with_the_objects_alive_before_frozen(monkeypatch, tmp_path: Path) -> None:
+    """spaCy's loading turns the collector on: it must not walk the records a build holds."""
+    import gc
+
+    import newsgen.extract.pipeline as pipeline
+    from newsgen import model
+
+    seen = []
+
+    class FakeLoad:
+        def __call__(self) -> str:
+            seen.append(gc.get_freeze_count())
+            gc.enable()  # as srsly does
+            return "nlp"
+
+        def cache_info(self):
+            return type("Info", (), {"currsize": 0})()
+
+    monkeypatch.setattr(pipeline, "load_nlp", FakeLoad())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    records = [[i] for i in range(10_000)]  # what a build holds when it loads the model
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        assert model.load_model() == "nlp"
+        assert seen[0] >= len(records) and gc.get_freeze_count() == 0
+    finally:
+        gc.enable() if collecting else gc.disable()
