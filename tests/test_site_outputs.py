@@ -120,6 +120,17 @@ def test_feeds_survive_characters_xml_cannot_hold(tmp_path: Path) -> None:
     assert entries(feed(out, "people/p/feed.xml"))
 
 
+def test_a_title_of_characters_xml_cannot_hold_falls_back_to_the_slug_in_feeds(tmp_path: Path) -> None:
+    """Atom requires a title; one made only of control characters is empty once cleaned."""
+    article = Article(slug="sans-titre", title="\x08", published="2024-01-01", body=[Paragraph("Texte.", 0, 6)],
+                      people=[Person("p", "\x1f")])
+    out = tmp_path / "out"
+    build_site([article], out, config=SiteConfig(title="\x0b Archive"), search=False)
+    [entry] = entries(feed(out, "feed.xml"))
+    assert entry.findtext(f"{ATOM}title") == "sans-titre"
+    assert feed(out, "people/p/feed.xml").findtext(f"{ATOM}title") == " — \x0b Archive".replace("\x0b", "")
+
+
 def test_undated_articles_get_a_stable_feed_date(tmp_path: Path) -> None:
     articles = [Article(slug="a", title="A", published="2024-03-01"), Article(slug="b", title="B")]
     out = tmp_path / "out"

@@ -114,7 +114,7 @@ def render_feed(feed: Feed, config: SiteConfig,
     path = feed.path
     fg = FeedGenerator()
     fg.id(stable_id("feed", path))
-    fg.title(xml_text(feed.title))
+    fg.title(xml_text(feed.title) or path)  # (a title of control characters only)
     fg.author({"name": xml_text(config.title)})
     fg.language(config.language)
     if config.description:
@@ -152,7 +152,7 @@ class _SharedEntry(FeedEntry):
 def _entry(item: ArticleItem, link: str, when: datetime) -> FeedEntry:
     fe = _SharedEntry()
     fe.id(stable_id("article", item.slug))
-    fe.title(xml_text(item.article.title or item.slug))
+    fe.title(xml_text(item.article.title or "") or item.slug)  # Atom requires one
     fe.link(href=link, rel="alternate", type="text/html")
     fe.updated(when)
     fe.published(when)
