@@ -236,7 +236,7 @@ def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
           prepare: Callable[[], None] | None = None) -> None:
     """Build, serve and watch until interrupted (Ctrl-C). `prepare` runs after the first build,
     while the server waits for edits (loading the language model: the first edit of a seed
-    then does not wait the 4 seconds it takes)."""
+    then does not wait for it)."""
     watcher = Watcher(root, build, SearchCatchUp(site, spare_path(root, site)))
     watcher.rebuild()
     if prepare is not None:
