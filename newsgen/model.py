@@ -57,6 +57,12 @@ def load_model() -> Any:
         gc.unfreeze()
 
 
+def loaded() -> bool:
+    """Whether this process has the model already (without importing spaCy to find out)."""
+    pipeline = sys.modules.get("newsgen.extract.pipeline")
+    return pipeline is not None and pipeline.load_nlp.cache_info().currsize > 0
+
+
 def _stamp() -> tuple[Any, ...]:
     return FORMAT, sys.version, _sre.MAGIC, _sre.CODESIZE
 

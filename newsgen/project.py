@@ -9,7 +9,7 @@ import functools
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +21,10 @@ from newsgen.read.seed import RawArticle, read_seed
 from newsgen.read.text import UnreadableFile
 from newsgen.records import Article
 from newsgen.store import MACHINE_DIR, Store, is_file_slug
+
+# Seeds up to this many (one extraction batch) are extracted in a forked process that loads the
+# model while the build goes on (see extract_changed); more go to the extraction workers.
+FORKED_EXTRACTION = 32
 
 
 @dataclass
@@ -137,12 +141,17 @@ def _relative(path: Path, root: Path) -> Path:
 
 
 def extract_changed(root: Path, store: Store, report: BuildReport, *, records: cache.RecordCache | None = None,
-                    progress: Reporter = QUIET, jobs: int | None = None) -> set[Path]:
+                    progress: Reporter = QUIET, jobs: int | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> set[Path]:
     """Extract the seeds whose text, sidecar or extraction code changed since they were stored.
 
     Returns the files it wrote (articles and their memories). What it must know about the
     archive (which input each memory was extracted from, which slug each seed has, each seed's
     digest) comes from stat-keyed caches, so a rebuild reads only the files that changed.
+
+    A few seeds, in a process that has not loaded the model yet (a rebuild after an edit), are
+    extracted by a forked process, which loads the model (about 2 s) while this one runs
+    `meanwhile`.
     """
     folder = root / cache.CACHE_DIR
     hashes = cache.StatCache.open(folder / cache.HASHES)
@@ -170,21 +179,31 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
     report.errors += problems
     if not raws:
         return written
-    from newsgen.extract.pipeline import extract_all
-    from newsgen.model import load_model
+    from newsgen.model import loaded
 
-    load_model()  # here, where its big pattern can come from the cache (newsgen.model)
     hashes_by_file = {}
     for raw in raws:
         hashes_by_file[str(_relative(raw.path, root))] = todo[raw.path]
         raw.path = _relative(raw.path, root)
+    jobs = jobs or os.cpu_count() or 1
+    task = progress.task("extracting", len(raws))
+    if jobs > 1 and len(raws) <= FORKED_EXTRACTION and not loaded():
+        with Background(_extract_loading, (raws,), jobs) as child:
+            if meanwhile is not None:
+                meanwhile()
+            extracted: Iterable[Article] = child.result()
+    else:
+        from newsgen.extract.pipeline import extract_all
+        from newsgen.model import load_model
+
+        load_model()  # here, where its big pattern can come from the cache (newsgen.model)
+        extracted = extract_all(raws, workers=jobs)
     if records is not None:  # the records are cached: no need to re-read every front matter
-        taken = {str(a.source_file): p.stem for p, a in records.load_all(store.paths(), [], jobs=jobs or 1)
+        taken = {str(a.source_file): p.stem for p, a in records.load_all(store.paths(), [], jobs=jobs)
                  if a.source_file}
     else:
         taken = store.slugs_by_source()
-    task = progress.task("extracting", len(raws))
-    for article in extract_all(raws, workers=jobs or os.cpu_count() or 1):
+    for article in extracted:
         wanted, article.slug = article.slug, store.choose_slug(article, taken)
         if not is_file_slug(wanted):  # only a sidecar can ask for such a slug
             report.warnings.append(f"{_key_line(root / (article.source_file or ''), 'slug')}: slug {wanted!r} "
@@ -196,6 +215,31 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
         task.advance()
     task.finish()
     return written
+
+
+def _extract_loading(raws: list[RawArticle]) -> list[Article]:
+    """Load the model and extract `raws` in this process (a forked one: see extract_changed)."""
+    from newsgen.extract.pipeline import extract_all
+    from newsgen.model import load_model
+
+    load_model()
+    return list(extract_all(raws, workers=1))
+
+
+def _warm_up(root: Path, store: Store, records: cache.RecordCache) -> None:
+    """Resolve the archive as it is and digest its records, while a forked process loads the
+    model: the build's own passes then take this work back for every record the extraction
+    did not change (newsgen.reuse). Only a cache is filled: whatever fails here, the build
+    itself meets again and reports."""
+    try:
+        articles, _ = _resolve(root, load_articles(store, BuildReport(), records=records), BuildReport())
+        from newsgen.site.pages import Digests
+
+        digests = Digests()
+        for article in articles:
+            digests.record(article)
+    except Exception:
+        pass
 
 
 def _key_line(seed: Path, key: str) -> str:
@@ -288,7 +332,8 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, 
     report = BuildReport()
     store = Store(root / "articles")
     records = cache.RecordCache(root / cache.CACHE_DIR) if full else cache.RecordCache.open(root / cache.CACHE_DIR)
-    written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs)
+    written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs,
+                              meanwhile=functools.partial(_warm_up, root, store, records))
     articles = load_articles(store, report, records=records, progress=progress, jobs=jobs)
     # The record cache and the registries must be written by the end of the build. When there
     # is much to write (a first build: 1 s at 10,000 articles), a forked process does it on

@@ -150,6 +150,30 @@ def test_no_change_rebuild_imports_neither_spacy_nor_jinja(tmp_path: Path) -> No
     assert tree(root) == before
 
 
+def test_a_seed_extracted_in_a_forked_process_while_the_build_warms_up_gives_the_same_files(project: Path) -> None:
+    """In a fresh process, a few changed seeds are extracted by a forked process that loads the
+    model while the build resolves the archive as it was (project._warm_up). The files must be
+    those of an extraction in the build's own process (one job), after a first extraction and
+    after an edit of the seed."""
+    (project / "seeds").mkdir()
+    for name in ("000_b0d509a69cf94379.txt", "000_b0d509a69cf94379.yaml"):
+        shutil.copy(FIXTURES / name, project / "seeds" / name)
+    other = project.parent / "other"
+    shutil.copytree(project, other)
+    for edit in range(2):
+        for root, jobs in ((project, "1"), (other, "2")):
+            subprocess.run([sys.executable, "-m", "newsgen.cli", "build", "--root", str(root), "--quiet",
+                            "--jobs", jobs], check=True, capture_output=True, env={**os.environ, "NEWSGEN_PAGEFIND": ""})
+        for folder in ("articles", "registry", "build"):
+            assert contents(project / folder) == contents(other / folder), (edit, folder)
+        records = b"".join(contents(project / "articles").values()).decode()
+        assert "seeds/000_b0d509a69cf94379.txt" in records and ("Valmont" in records) == (edit == 1)
+        for root in (project, other):
+            seed = root / "seeds" / "000_b0d509a69cf94379.txt"
+            seed.write_text(seed.read_text(encoding="utf-8") + "\nLe ministre Jean Valmont a démenti.\n",
+                            encoding="utf-8")
+
+
 def test_editing_one_article_rewrites_its_pages_only(project: Path) -> None:
     build = project / "build"
     before = tree(build)
