@@ -12,6 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 _PENDING: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # what the next forked child runs
+POLL_SECONDS = 0.2  # how often a wait checks that the child still lives
+
+
+class BackgroundError(RuntimeError):
+    """The child stopped without an answer (killed: out of memory, a signal)."""
 
 
 def _run() -> Any:
@@ -30,7 +35,7 @@ class Background:
 
     def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], jobs: int) -> None:
         global _PENDING
-        self.function, self.args, self.pool, self.pending = function, args, None, None
+        self.function, self.args, self.pool, self.pending, self.worker = function, args, None, None, None
         if jobs < 2 or not hasattr(os, "fork"):
             return  # run by `result`, in this process
         import multiprocessing as mp
@@ -42,15 +47,35 @@ class Background:
             _PENDING = None
         self.pending = self.pool.apply_async(_run)
         self.pool.close()
+        workers = getattr(self.pool, "_pool", None)  # (multiprocessing keeps no public handle)
+        self.worker = workers[0] if workers else None
 
     def result(self) -> Any:
+        """What the function returned. A pool would wait forever for a child that was killed
+        (the kernel's out-of-memory killer, a signal): that raises BackgroundError."""
         if self.pool is None:
             return self.function(*self.args)
+        import multiprocessing as mp
+
         try:
-            return self.pending.get()
+            while True:
+                try:
+                    return self.pending.get(timeout=POLL_SECONDS)
+                except mp.TimeoutError:
+                    code = self.worker.exitcode if self.worker is not None else None
+                    if not code:  # still running (a finished child exits with 0 after answering)
+                        continue
+                    try:
+                        return self.pending.get(timeout=1)  # answered just before it stopped
+                    except mp.TimeoutError:
+                        self.cancel()
+                        name = getattr(self.function, "__name__", "work")
+                        raise BackgroundError(f"the process running {name} stopped without an answer "
+                                              f"(exit code {code}; out of memory?)") from None
         finally:
-            self.pool.join()
-            self.pool = None
+            if self.pool is not None:
+                self.pool.join()
+                self.pool = None
 
     def cancel(self) -> None:
         """Stop the process if it still runs (its result is not needed, or the build failed)."""

@@ -35,3 +35,16 @@ def test_with_one_job_the_work_runs_here_when_its_result_is_asked_for() -> None:
 def test_an_error_in_the_work_is_raised_by_result(jobs: int) -> None:
     with pytest.raises(ValueError, match="disk full"):
         Background(fail, (), jobs).result()
+
+
+def killed() -> None:
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+
+
+def test_a_child_killed_before_it_answers_is_an_error_not_a_wait_forever() -> None:
+    from newsgen.background import BackgroundError
+
+    with pytest.raises(BackgroundError, match="killed|exit code -9"):
+        Background(killed, (), 2).result()
