@@ -226,13 +226,13 @@ def _extract_loading(raws: list[RawArticle]) -> list[Article]:
     return list(extract_all(raws, workers=1))
 
 
-def _warm_up(root: Path, store: Store, records: cache.RecordCache) -> None:
+def _warm_up(root: Path, store: Store, records: cache.RecordCache, jobs: int) -> None:
     """Resolve the archive as it is and digest its records, while a forked process loads the
     model: the build's own passes then take this work back for every record the extraction
     did not change (newsgen.reuse). Only a cache is filled: whatever fails here, the build
     itself meets again and reports."""
     try:
-        articles, _ = _resolve(root, load_articles(store, BuildReport(), records=records), BuildReport())
+        articles, _ = _resolve(root, load_articles(store, BuildReport(), records=records, jobs=jobs), BuildReport())
         from newsgen.site.pages import Digests
 
         digests = Digests()
@@ -333,7 +333,7 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, 
     store = Store(root / "articles")
     records = cache.RecordCache(root / cache.CACHE_DIR) if full else cache.RecordCache.open(root / cache.CACHE_DIR)
     written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs,
-                              meanwhile=functools.partial(_warm_up, root, store, records))
+                              meanwhile=functools.partial(_warm_up, root, store, records, jobs))
     articles = load_articles(store, report, records=records, progress=progress, jobs=jobs)
     # The record cache and the registries must be written by the end of the build. When there
     # is much to write (a first build: 1 s at 10,000 articles), a forked process does it on
