@@ -465,6 +465,34 @@ def test_an_edit_while_the_search_catches_up_cancels_it(project: Path, fake_page
     assert bundle_run(project) == 1 and stale_search(site) is not None  # the next build indexes
 
 
+def test_a_spare_copy_that_cannot_take_the_bundle_is_left_untrusted(project: Path, fake_pagefind,
+                                                                     monkeypatch) -> None:
+    """Linking the caught-up bundle into the spare copy is a head start for the next build: when
+    it fails, the index is still installed, and the next build does without the spare."""
+    import newsgen.site.build as site_build
+
+    fake_pagefind()
+    build_project(project)
+    write(project, record("alpha", "Alpha bis", ["Anne Martin"], "2024-01-01"))
+    build_project(project, search_later=True)
+    site, spare = project / "build", spare_path(project, project / "build")
+    made_from, _ = stale_search(site)
+    bundle = project.parent / "bundle"
+    bundle.mkdir()
+    (bundle / "pagefind-ui.js").write_text("9\n")
+
+    def broken(self, source, rel):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(site_build._Folders, "link", broken)
+        assert install_bundle(site, made_from, bundle, spare)
+    assert bundle_run(project) == 9 and stale_search(site) is None and not (spare / MANIFEST).exists()
+    write(project, record("beta", "Beta bis", ["Paul Durand"], "2024-01-02"))
+    build_project(project, search_later=True)
+    assert bundle_run(project) == 9 and "Beta bis" in (site / "articles/beta/index.html").read_text(encoding="utf-8")
+
+
 def test_a_bundle_made_before_a_build_is_not_installed(project: Path, fake_pagefind, tmp_path: Path) -> None:
     fake_pagefind()
     build_project(project)

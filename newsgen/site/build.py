@@ -327,13 +327,16 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
         shutil.rmtree(old, ignore_errors=True)
     base = Manifest.read(spare) if spare is not None and spare.is_dir() else None
     if spare is not None and base is not None:
-        (spare / MANIFEST).unlink()  # a copy left half-updated is never trusted
-        shutil.rmtree(spare / BUNDLE_FOLDER, ignore_errors=True)
-        tree = _Folders(spare)
-        for path in _walk(live)[0]:
-            tree.link(live / path, f"{BUNDLE_FOLDER}/{path}")
-        base.bundle = manifest.bundle
-        _write_atomic(spare / MANIFEST, base.dumps())
+        try:
+            (spare / MANIFEST).unlink()  # a copy left half-updated is never trusted
+            shutil.rmtree(spare / BUNDLE_FOLDER, ignore_errors=True)
+            tree = _Folders(spare)
+            for path in _walk(live)[0]:
+                tree.link(live / path, f"{BUNDLE_FOLDER}/{path}")
+            base.bundle = manifest.bundle
+            _write_atomic(spare / MANIFEST, base.dumps())
+        except OSError:
+            pass  # only a head start for the next build, which then assembles its tree without it
     return True
 
 
