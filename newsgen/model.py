@@ -31,9 +31,14 @@ BIG = 100_000  # characters: a pattern this long is worth keeping (spaCy's other
 FORMAT = 1
 
 
-def cache_file() -> Path:
-    """Where the compiled patterns are kept: the user's cache folder (XDG), per Python build."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+def cache_file() -> Path | None:
+    """Where the compiled patterns are kept: the user's cache folder (XDG), per Python build.
+    None without a home folder (a relative path would put the cache in the project)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative: ignored, as the XDG specification says
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
     return Path(base) / "newsgen" / f"patterns-{sys.implementation.cache_tag}.marshal"
 
 
@@ -96,12 +101,12 @@ def _write(path: Path, entries: Known) -> None:
 
 
 @contextmanager
-def compiled_patterns(path: Path, big: int = BIG) -> Iterator[None]:
+def compiled_patterns(path: Path | None, big: int = BIG) -> Iterator[None]:
     """While the block runs, `re` compiles patterns of `big` characters or more from `path`
     when it has them; the ones it had to compile are added to it when the block ends."""
     compiler = getattr(re, "_compiler", None)
     real_compile = getattr(compiler, "compile", None)
-    if real_compile is None:  # not the `re` this was written for
+    if path is None or real_compile is None:  # no cache folder, or not the `re` this was written for
         yield
         return
     known = _read(path)

@@ -95,9 +95,16 @@ def test_the_hook_is_removed_when_the_block_fails_and_an_unwritable_cache_is_no_
     assert re._compiler.compile is original
 
 
-def test_the_cache_lives_in_the_users_cache_folder(monkeypatch, tmp_path: Path) -> None:
+def test_the_cache_lives_in_the_users_cache_folder_and_never_in_the_project(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_file().parent == tmp_path / "newsgen"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid: the home folder's .cache
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_file().parent == tmp_path / "home/.cache/newsgen"
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)  # no home folder: "~" stays "~"
+    assert cache_file() is None
+    with compiled_patterns(None, big=1000):  # no cache: `re` as usual
+        assert matches(compile_fresh(PATTERN)) == matches(re.compile(PATTERN))
 
 
 def test_the_model_loads_with_the_objects_alive_before_frozen(monkeypatch, tmp_path: Path) -> None:
