@@ -52,7 +52,7 @@ def load_model() -> Any:
     """
     from newsgen.extract.pipeline import load_nlp
 
-    if load_nlp.cache_info().currsize:
+    if loaded():
         return load_nlp()
     gc.freeze()
     try:

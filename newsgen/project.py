@@ -179,7 +179,7 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
     report.errors += problems
     if not raws:
         return written
-    from newsgen.model import loaded
+    from newsgen.model import load_model, loaded
 
     hashes_by_file = {}
     for raw in raws:
@@ -194,7 +194,6 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
             extracted: Iterable[Article] = child.result()
     else:
         from newsgen.extract.pipeline import extract_all
-        from newsgen.model import load_model
 
         load_model()  # here, where its big pattern can come from the cache (newsgen.model)
         extracted = extract_all(raws, workers=jobs)
