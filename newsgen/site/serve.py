@@ -91,7 +91,9 @@ class SearchCatchUp:
     def __init__(self, site: Path, spare: Path | None = None) -> None:
         self.site = site
         self.spare = spare  # the build's spare copy (`render_site`), which gets the bundle too
-        self.job: tuple[BackgroundIndex, Path, bytes, float] | None = None
+        # Pagefind's run (indexing into a folder of its own beside the site, `bundle.parent`),
+        # the manifest it indexes, and when it started
+        self.job: tuple[BackgroundIndex, bytes, float] | None = None
 
     def start(self) -> None:
         self.cancel()
@@ -107,14 +109,14 @@ class SearchCatchUp:
             shutil.rmtree(work, ignore_errors=True)
             print(f"error: search: cannot run {binary}: {err}", file=sys.stderr)
             return
-        self.job = (index, work, made_from, time.perf_counter())
+        self.job = (index, made_from, time.perf_counter())
         print("search: updating the index in the background", file=sys.stderr)
 
     def poll(self) -> bool:
         """Put the new index in place if Pagefind is done; whether it was."""
         if self.job is None or not self.job[0].done():
             return False
-        index, work, made_from, started = self.job
+        index, made_from, started = self.job
         self.job = None
         installed = False
         try:
@@ -123,17 +125,17 @@ class SearchCatchUp:
         except (SearchIndexError, OSError) as err:
             print(f"error: {err}; the search index is the previous one until the next build", file=sys.stderr)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(index.bundle.parent, ignore_errors=True)
         if installed:
             print(f"search: index updated ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
         return installed
 
     def cancel(self) -> None:
         if self.job is not None:
-            index, work = self.job[0], self.job[1]
+            index = self.job[0]
             self.job = None
             index.cancel()
-            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(index.bundle.parent, ignore_errors=True)
 
 
 class Watcher:
