@@ -19,13 +19,14 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import _sre
+
+from newsgen.files import write_bytes_atomic
 
 BIG = 100_000  # characters: a pattern this long is worth keeping (spaCy's others take microseconds)
 FORMAT = 1
@@ -88,14 +89,7 @@ def _read(path: Path) -> Known:
 def _write(path: Path, entries: Known) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps((_stamp(), entries)))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_bytes_atomic(path, marshal.dumps((_stamp(), entries)))
     except OSError:
         pass  # a read-only home: patterns are compiled each time, as without this module
 

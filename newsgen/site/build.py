@@ -47,6 +47,7 @@ from newsgen import __version__
 from newsgen.background import Background
 from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
+from newsgen.files import write_bytes_atomic
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
@@ -230,7 +231,7 @@ def render_site(
         if not (todo or changed or data_todo or result.removed or maybe_index or dropped_bundle or full):
             new.indexed, new.bundle = old.indexed, old.bundle
             if new.dumps() != _read_bytes(out_dir / MANIFEST):  # only the list of kept files changed
-                _write_atomic(out_dir / MANIFEST, new.dumps())
+                write_bytes_atomic(out_dir / MANIFEST, new.dumps())
             return result
 
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -322,7 +323,7 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
         if live.is_dir():
             live.rename(old / BUNDLE_FOLDER)
         bundle.rename(live)
-        _write_atomic(out_dir / MANIFEST, manifest.dumps())
+        write_bytes_atomic(out_dir / MANIFEST, manifest.dumps())
     finally:
         shutil.rmtree(old, ignore_errors=True)
     base = Manifest.read(spare) if spare is not None and spare.is_dir() else None
@@ -334,7 +335,7 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
             for path in _walk(live)[0]:
                 tree.link(live / path, f"{BUNDLE_FOLDER}/{path}")
             base.bundle = manifest.bundle
-            _write_atomic(spare / MANIFEST, base.dumps())
+            write_bytes_atomic(spare / MANIFEST, base.dumps())
         except OSError:
             pass  # only a head start for the next build, which then assembles its tree without it
     return True
@@ -632,17 +633,6 @@ def _read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _check_paths(paths: Iterable[str]) -> None:
