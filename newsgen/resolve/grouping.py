@@ -744,15 +744,17 @@ def _rewrite(article: Article, assigned: dict[tuple[str, int], int], clusters: l
         cid = assigned.get((slug, i))
         if cid is None:
             continue
-        x = clusters[cid].entry
-        if x is None or x.id in seen:
+        entry = clusters[cid].entry
+        if entry is None or entry.id in seen:
             continue
-        seen.add(x.id)
-        targets.append((e, x))
-        key.append((i, x.id, x.name, x.kind, x.date, x.place, *x.related))
+        seen.add(entry.id)
+        targets.append((e, entry))
+        key.append((i, entry.id, entry.name, entry.kind, entry.date, entry.place, *entry.related))
     return _REWRITTEN.get(article, tuple(key), lambda: evolve(article, events=[
-        evolve(e, id=x.id, name=x.name, kind=x.kind or e.kind, date=str(x.date) if x.date else e.date,
-               place=x.place or e.place, related=list(x.related)) for e, x in targets]))
+        evolve(e, id=entry.id, name=entry.name, kind=entry.kind or e.kind,
+               date=str(entry.date) if entry.date else e.date, place=entry.place or e.place,
+               related=list(entry.related))
+        for e, entry in targets]))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
