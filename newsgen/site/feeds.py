@@ -162,8 +162,11 @@ def _entry(item: ArticleItem, link: str, when: datetime) -> FeedEntry:
     if summary:
         fe.summary(xml_text(summary))
     fe.content(_content(item), type="html")
-    for entry in (*item.people, *item.events, *item.sources):
-        fe.category(term=xml_text(entry.id), label=xml_text(entry.name))
+    # One call with every category: feedgen rebuilds its list of all the categories on each call.
+    categories = [{"term": xml_text(e.id), "label": xml_text(e.name)}
+                  for e in (*item.people, *item.events, *item.sources)]
+    if categories:
+        fe.category(categories)
     return fe
 
 
