@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newsgen import cache
 from newsgen.background import Background
+from newsgen.lock import project_lock, remove_leftovers
 from newsgen.progress import QUIET, Reporter
 from newsgen.read.seed import RawArticle, read_seed
 from newsgen.read.text import UnreadableFile
@@ -296,10 +297,19 @@ def build_project(root: Path, out: Path | None = None, *, progress: Reporter = Q
     same build/), the last report is replayed and nothing is written or imported: see cache.py.
     `full` ignores every cache and renders every page. `search_later`: see `render_site`; a
     build that leaves the search stale records no state, so the next one cannot skip indexing.
+    One build of a project runs at a time: a second one waits (see lock.py).
     """
     root = Path(root)
     out = Path(out) if out else root / "build"
-    jobs = jobs or os.cpu_count() or 1
+    with project_lock(root / cache.CACHE_DIR, progress.note):
+        for folder in remove_leftovers(out):
+            progress.note(f"removed {folder}, left by a build that was interrupted")
+        return _build_locked(root, out, progress=progress, full=full, jobs=jobs or os.cpu_count() or 1,
+                             search_later=search_later)
+
+
+def _build_locked(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, search_later: bool
+                  ) -> BuildReport:
     state_file = cache.state_path(root, out)
     before = cache.snapshot(root)
     key = cache.code_key(str(out.resolve()), _search_key())

@@ -1,0 +1,107 @@
+"""One build of a project at a time (newsgen/lock.py): a second build waits for the first, a
+killed build leaves no lock and its work folders are removed by the next one."""
+from __future__ import annotations
+
+import io
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsgen.cache import CACHE_DIR
+from newsgen.progress import Reporter
+from newsgen.project import build_project
+from newsgen.records import Article, Paragraph, Person
+from newsgen.store import dumps
+
+HOLD = """
+import sys
+from pathlib import Path
+from newsgen.lock import project_lock
+with project_lock(Path(sys.argv[1]), print):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_search(monkeypatch):
+    monkeypatch.setenv("NEWSGEN_PAGEFIND", "")
+
+
+def write(root: Path, slug: str, title: str, person: str) -> None:
+    text = f"{title}. {person} s'est exprimé."
+    article = Article(slug=slug, title=title, published="2024-01-01",
+                      people=[Person(person.lower().replace(" ", "-"), person)],
+                      body=[Paragraph(text, 0, len(text))])
+    (root / "articles").mkdir(parents=True, exist_ok=True)
+    (root / "articles" / f"{slug}.md").write_text(dumps(article), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    write(root, "alpha", "Alpha", "Anne Martin")
+    assert not build_project(root).errors
+    return root
+
+
+def holder(root: Path) -> subprocess.Popen[str]:
+    """Another process holding the project's lock until it is told to stop (or killed)."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD, str(root / CACHE_DIR)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline() == "held\n"
+    return process
+
+
+def test_a_second_build_waits_for_the_one_running_and_says_so(project: Path) -> None:
+    other = holder(project)
+    write(project, "alpha", "Alpha bis", "Anne Martin")
+    log = io.StringIO()
+    reports = []
+    build = threading.Thread(target=lambda: reports.append(build_project(project, progress=Reporter("log", log))))
+    try:
+        build.start()
+        time.sleep(1.0)
+        assert build.is_alive() and not reports  # waiting, not building alongside
+        assert "another newsgen process is building this project; waiting" in log.getvalue()
+        assert "Alpha bis" not in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+    finally:
+        other.communicate("\n", timeout=30)
+        build.join(timeout=60)
+    assert reports and not reports[0].errors
+    assert "Alpha bis" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_a_killed_build_leaves_no_lock_behind(project: Path) -> None:
+    other = holder(project)
+    other.send_signal(signal.SIGKILL)
+    other.wait(timeout=30)
+    write(project, "alpha", "Alpha bis", "Anne Martin")
+    log = io.StringIO()
+    report = build_project(project, progress=Reporter("log", log))
+    assert not report.errors and "waiting" not in log.getvalue()
+    assert "Alpha bis" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_the_work_folders_of_a_killed_build_are_removed_by_the_next_build(project: Path) -> None:
+    """A killed cold build leaves a whole site beside build/ (500 MB at 10,000 articles)."""
+    left = [project / ".build.tmp-k1l2", project / ".build.old-3x4y", project / ".build.search-5z6w",
+            project / ".build.search-old-7v8u"]
+    for folder in left:
+        (folder / "articles/alpha").mkdir(parents=True)
+        (folder / "articles/alpha/index.html").write_text("<p>left over</p>")
+    mine = [project / ".build-notes", project / "build.bak", project / ".site.tmp-1234", project / ".build.tmp"]
+    for path in mine:
+        path.mkdir()
+    (project / ".build.tmp-file").write_text("a file, not a work folder")
+    log = io.StringIO()
+    build_project(project, progress=Reporter("log", log))
+    assert not any(folder.exists() for folder in left)
+    assert all(path.exists() for path in mine) and (project / ".build.tmp-file").exists()
+    assert all(f"removed {folder}" in log.getvalue() for folder in left)
+    assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
