@@ -16,6 +16,8 @@ from newsgen.cache import CACHE_DIR
 from newsgen.progress import Reporter
 from newsgen.project import build_project
 from newsgen.records import Article, Paragraph, Person
+from newsgen.site.build import stale_search
+from newsgen.site.serve import SearchCatchUp, Watcher
 from newsgen.store import dumps
 
 HOLD = """
@@ -105,3 +107,58 @@ def test_the_work_folders_of_a_killed_build_are_removed_by_the_next_build(projec
     assert all(path.exists() for path in mine) and (project / ".build.tmp-file").exists()
     assert all(f"removed {folder}" in log.getvalue() for folder in left)
     assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_the_server_indexes_once_another_process_has_finished_building(project: Path, fake_pagefind) -> None:
+    """The server holds the lock while Pagefind runs on build/: a `newsgen build` in another
+    terminal must not replace build/ or clear the work folder meanwhile. When that build holds
+    the lock, the server waits for it and then catches up with what it left."""
+    pagefind = fake_pagefind()
+    build_project(project)
+    pagefind.seconds = 0.5
+    site = project / "build"
+    watcher = Watcher(project, lambda: build_project(project, search_later=True),
+                      SearchCatchUp(site, None, project / CACHE_DIR))
+    write(project, "alpha", "Alpha bis", "Anne Martin")
+    other = holder(project)
+    try:
+        build = threading.Thread(target=watcher.rebuild)
+        build.start()
+        time.sleep(0.5)
+        assert build.is_alive()  # the server's build waits too
+    finally:
+        other.communicate("\n", timeout=30)
+    build.join(timeout=60)
+    assert stale_search(site) is not None and watcher.search.job is not None  # started, lock held
+    assert pagefind.runs == 1
+    other = subprocess.Popen([sys.executable, "-c", HOLD, str(project / CACHE_DIR)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)
+        assert other.poll() is None and other.stdout is not None
+        deadline = time.monotonic() + 30
+        while not watcher.search.poll():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert other.stdout.readline().startswith("another newsgen process is building this project")
+        assert other.stdout.readline() == "held\n"  # only once the index was in
+        assert stale_search(site) is None
+    finally:
+        other.communicate("\n", timeout=30)
+    # the other way round: another process holds the lock when the server would index
+    write(project, "alpha", "Alpha ter", "Anne Martin")
+    build_project(project, search_later=True)
+    other = holder(project)
+    try:
+        watcher.search.start()
+        assert watcher.search.job is None and watcher.search.waiting
+        assert not watcher.search.poll() and watcher.search.waiting  # still held
+    finally:
+        other.communicate("\n", timeout=30)
+    assert not watcher.search.poll() and watcher.search.job is not None  # started now
+    deadline = time.monotonic() + 30
+    while not watcher.search.poll():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert stale_search(site) is None and pagefind.runs == 3
+    assert [p.name for p in project.iterdir() if p.name.startswith(".build")] == []

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsgen.cache import spare_path
+from newsgen.cache import CACHE_DIR, spare_path
+from newsgen.lock import ProjectLock, try_lock
 from newsgen.site.build import install_bundle, stale_search
 from newsgen.site.search import BUNDLE_FOLDER, BackgroundIndex, SearchIndexError, find_pagefind
 
@@ -88,18 +89,25 @@ class SearchCatchUp:
     on serving and watching. The next build cancels it (that build changes the pages), then
     starts it again."""
 
-    def __init__(self, site: Path, spare: Path | None = None) -> None:
+    def __init__(self, site: Path, spare: Path | None = None, lock: Path | None = None) -> None:
         self.site = site
         self.spare = spare  # the build's spare copy (`render_site`), which gets the bundle too
+        self.lock = lock  # the project's lock folder (lock.py), held while Pagefind runs
         # Pagefind's run (indexing into a folder of its own beside the site, `bundle.parent`),
-        # the manifest it indexes, and when it started
-        self.job: tuple[BackgroundIndex, bytes, float] | None = None
+        # the manifest it indexes, when it started, and the project lock
+        self.job: tuple[BackgroundIndex, bytes, float, ProjectLock | None] | None = None
+        self.waiting = False  # another process was building: start again when it is done
 
     def start(self) -> None:
         self.cancel()
+        self.waiting = False
         stale = stale_search(self.site)
         binary = find_pagefind() if stale is not None else None
         if stale is None or binary is None:
+            return
+        held = try_lock(self.lock) if self.lock is not None else None
+        if self.lock is not None and held is None:
+            self.waiting = True  # a `newsgen build` of this project is running: see `poll`
             return
         made_from, pages = stale
         work = Path(tempfile.mkdtemp(prefix=f".{self.site.name}.search-", dir=self.site.parent))
@@ -107,16 +115,22 @@ class SearchCatchUp:
             index = BackgroundIndex(binary, self.site, pages, work / BUNDLE_FOLDER)
         except OSError as err:
             shutil.rmtree(work, ignore_errors=True)
+            if held is not None:
+                held.release()
             print(f"error: search: cannot run {binary}: {err}", file=sys.stderr)
             return
-        self.job = (index, made_from, time.perf_counter())
+        self.job = (index, made_from, time.perf_counter(), held)
         print("search: updating the index in the background", file=sys.stderr)
 
     def poll(self) -> bool:
-        """Put the new index in place if Pagefind is done; whether it was."""
+        """Put the new index in place if Pagefind is done; whether it was. When another process
+        held the project lock at `start`, try again (its build may have left the index stale)."""
+        if self.waiting:
+            self.start()
+            return False
         if self.job is None or not self.job[0].done():
             return False
-        index, made_from, started = self.job
+        index, made_from, started, held = self.job
         self.job = None
         installed = False
         try:
@@ -126,16 +140,21 @@ class SearchCatchUp:
             print(f"error: {err}; the search index is the previous one until the next build", file=sys.stderr)
         finally:
             shutil.rmtree(index.bundle.parent, ignore_errors=True)
+            if held is not None:
+                held.release()
         if installed:
             print(f"search: index updated ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
         return installed
 
     def cancel(self) -> None:
+        self.waiting = False
         if self.job is not None:
-            index = self.job[0]
+            index, held = self.job[0], self.job[3]
             self.job = None
             index.cancel()
             shutil.rmtree(index.bundle.parent, ignore_errors=True)
+            if held is not None:
+                held.release()
 
 
 class Watcher:
@@ -239,7 +258,7 @@ def serve(root: Path, site: Path, build: Callable[[], None], port: int = 8000,
     """Build, serve and watch until interrupted (Ctrl-C). `prepare` runs after the first build,
     while the server waits for edits (loading the language model: the first edit of a seed
     then does not wait for it)."""
-    watcher = Watcher(root, build, SearchCatchUp(site, spare_path(root, site)))
+    watcher = Watcher(root, build, SearchCatchUp(site, spare_path(root, site), root / CACHE_DIR))
     watcher.rebuild()
     if prepare is not None:
         watcher.prepare(prepare)
