@@ -7,7 +7,8 @@ folder: the kernel releases it when its holder ends, however it ends, so a kille
 leaves a stale lock behind, and whoever holds it may treat the work folders it finds beside
 build/ as left by a build that died (`remove_leftovers`).
 
-Without `fcntl` (Windows), builds are not serialised.
+Without `fcntl` (Windows), or on a filesystem that refuses locks, builds are not serialised
+and nothing is removed.
 """
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ WORK_KINDS = ("tmp-", "old-", "search-")
 
 
 class ProjectLock:
-    """The held lock (an open file); `release` lets the next build in."""
+    """The held lock (an open file); `release` lets the next build in. `exclusive` is False
+    where locking is not available: the build goes on, unserialised."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, exclusive: bool) -> None:
         self.fd: int | None = fd
+        self.exclusive = exclusive
 
     def release(self) -> None:
         if self.fd is not None:
@@ -49,17 +52,20 @@ def _open(folder: Path) -> int:
 def try_lock(folder: Path) -> ProjectLock | None:
     """The lock if nobody holds it, else None (without waiting)."""
     fd = _open(folder)
-    if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return None
-    return ProjectLock(fd)
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return ProjectLock(fd, exclusive=False)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    except OSError:  # no locks on this filesystem (some network ones)
+        return ProjectLock(fd, exclusive=False)
+    return ProjectLock(fd, exclusive=True)
 
 
 @contextmanager
-def project_lock(folder: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+def project_lock(folder: Path, waiting: Callable[[str], None]) -> Iterator[ProjectLock]:
     """Hold the lock in `folder` while the block runs; when another process holds it, say so
     through `waiting` and wait for it. (The file is never written: a build with nothing to do
     writes nothing.)"""
@@ -72,9 +78,9 @@ def project_lock(folder: Path, waiting: Callable[[str], None]) -> Iterator[None]
         except BaseException:
             os.close(fd)
             raise
-        held = ProjectLock(fd)
+        held = ProjectLock(fd, exclusive=True)
     try:
-        yield
+        yield held
     finally:
         held.release()
 
@@ -83,12 +89,9 @@ def remove_leftovers(out_dir: Path) -> list[Path]:
     """Delete the work folders a killed build or server left beside `out_dir` (a killed cold
     build leaves a whole site, hundreds of megabytes at 10,000 articles); return them.
 
-    Only for the holder of the project lock: every process that makes such folders holds it
-    while they exist. Without locking (no `fcntl`), nothing is removed: a folder may be another
-    build's, running now."""
+    Only for the holder of the project lock (`ProjectLock.exclusive`): every process that
+    makes such folders holds it while they exist."""
     removed: list[Path] = []
-    if fcntl is None:  # pragma: no cover - not POSIX
-        return removed
     prefixes = tuple(f".{out_dir.name}.{kind}" for kind in WORK_KINDS)
     try:
         entries = list(os.scandir(out_dir.parent))

@@ -109,6 +109,24 @@ def test_the_work_folders_of_a_killed_build_are_removed_by_the_next_build(projec
     assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
 
 
+def test_a_filesystem_without_locks_builds_unserialised_and_removes_nothing(project: Path, monkeypatch) -> None:
+    """Some network filesystems refuse flock: the build goes on as before the lock existed, and
+    leaves the folders beside build/ alone (one may be another build's, running now)."""
+    import errno
+
+    import newsgen.lock as lock
+
+    def refuse(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(lock.fcntl, "flock", refuse)
+    (project / ".build.tmp-k1l2").mkdir()
+    write(project, "alpha", "Alpha bis", "Anne Martin")
+    assert not build_project(project).errors
+    assert "Alpha bis" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+    assert (project / ".build.tmp-k1l2").is_dir()
+
+
 def test_the_server_indexes_once_another_process_has_finished_building(project: Path, fake_pagefind) -> None:
     """The server holds the lock while Pagefind runs on build/: a `newsgen build` in another
     terminal must not replace build/ or clear the work folder meanwhile. When that build holds
