@@ -49,6 +49,8 @@ def test_same_values_as_safe_load(data: object, unicode: bool, flow: bool | None
     "a: 1\na: 2\n",  # the last one wins
     "- x\n- - y\n  - z\n- {k: [1, {m: n}]}\n",
     "slug: a0001\ntitle: 'Kim Jong-un : « non »'\npeople:\n- id: kim\n  mentions:\n  - {text: Kim, start: 1, end: 4}\n",
+    # integers: decimal, octal (a leading zero in YAML 1.1), signs, underscores, hex, base 60
+    "[0, 7, 012, 08, 00, -3, +5, 1_000, 0x1F, 0b101, '1:30', 1:30, 190:20:30, !!int 0012, 123456789012345678901]",
 ])
 def test_same_values_on_unusual_documents(text: str) -> None:
     assert fastyaml.load(text) == pyyaml(text)
