@@ -9,9 +9,7 @@ by hand, or the memory deleted) is never rewritten.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import yaml
 
 from newsgen import fastyaml
+from newsgen.files import write_text_atomic
 from newsgen.records import Article, Paragraph
 from newsgen.resolve.names import SLUG_LENGTH, make_id
 
@@ -144,19 +143,6 @@ class WriteResult:
     kept_fields: list[str]  # fields a person had edited, left as they were
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Store:
     """The `articles/` folder."""
 
@@ -237,9 +223,9 @@ class Store:
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100) + "---\n\n" + new_body + "\n"
         changed = not path.exists() or path.read_text(encoding="utf-8-sig") != text
         if changed:
-            write_atomic(path, text)
+            write_text_atomic(path, text)
         mem = yaml.dump({"source_file": article.source_file, "input_hash": input_hash, "front": new,
                          "body": "\n\n".join(p.text for p in article.body)},
                         Dumper=_MACHINE_DUMPER, allow_unicode=True, sort_keys=False, width=100)
-        write_atomic(self.memory_path(article.slug), mem)
+        write_text_atomic(self.memory_path(article.slug), mem)
         return WriteResult(path, changed, kept)

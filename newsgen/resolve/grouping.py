@@ -25,9 +25,7 @@ import datetime as dt
 import functools
 import math
 import operator
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -40,6 +38,7 @@ from typing import Any
 import yaml
 
 from newsgen import fastyaml
+from newsgen.files import write_text_atomic
 from newsgen.records import Article, Event
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
@@ -836,7 +835,7 @@ def save_events(path: Path, entries: list[EventEntry], old_text: str | None, cha
     out: list[str] = [header] if header else []
     written: set[str] = set()
     if blocks is None:  # not cut into entries: rewrite whole, keep the old text aside
-        _write(path.with_name(path.name + ".bak"), old_text)
+        write_text_atomic(path.with_name(path.name + ".bak"), old_text)
         out = [HEADER]
         blocks = []
     for block_id, text in blocks:
@@ -853,7 +852,7 @@ def save_events(path: Path, entries: list[EventEntry], old_text: str | None, cha
         if e.id not in written:
             out.append(_dump(e))
     body = "".join(t if t.endswith("\n") else t + "\n" for t in out)
-    _write(path, body)
+    write_text_atomic(path, body)
 
 
 def _comments(block: str) -> list[str]:
@@ -916,16 +915,3 @@ def _split_blocks(text: str) -> tuple[str, list[tuple[str | None, str]] | None]:
     if expected != [block_id for block_id, _ in blocks]:
         return header, None
     return header, blocks
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -10,14 +10,13 @@ entries, which a person may then rename, merge or describe; existing entries are
 from __future__ import annotations
 
 import operator
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from newsgen import fastyaml
+from newsgen.files import write_text_atomic
 from newsgen.records import Article, Claim
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
@@ -171,11 +170,7 @@ def save_registry(registry: Registry, path: Path) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else HEADER.get(registry.kind, "")
     if old and not old.endswith("\n"):
         old += "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(old + chunk)
-    os.replace(tmp, path)
+    write_text_atomic(path, old + chunk)
     registry.added = []
     registry._added_ids.clear()
 

@@ -47,7 +47,7 @@ from newsgen import __version__
 from newsgen.background import Background
 from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
-from newsgen.files import write_bytes_atomic
+from newsgen.files import UMASK, write_bytes_atomic
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
@@ -651,9 +651,7 @@ def _check_paths(paths: Iterable[str]) -> None:
 
 def _make_public(root: Path) -> None:
     """mkdtemp makes a 0700 folder; give the build the usual permissions (umask applies)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    root.chmod(0o777 & ~umask)
+    root.chmod(0o777 & ~UMASK)
 
 
 def _swap(new: Path, out_dir: Path, spare: Path | None = None) -> None:
