@@ -85,20 +85,28 @@ def project_lock(folder: Path, waiting: Callable[[str], None]) -> Iterator[Proje
         held.release()
 
 
-def remove_leftovers(out_dir: Path) -> list[Path]:
+def remove_leftovers(out_dir: Path) -> tuple[Path | None, list[Path]]:
     """Delete the work folders a killed build or server left beside `out_dir` (a killed cold
-    build leaves a whole site, hundreds of megabytes at 10,000 articles); return them.
+    build leaves a whole site, hundreds of megabytes at 10,000 articles): (the folder put back
+    as `out_dir`, the folders deleted).
 
-    Only for the holder of the project lock (`ProjectLock.exclusive`): every process that
-    makes such folders holds it while they exist."""
-    removed: list[Path] = []
+    A build killed between the two renames of its swap leaves no `out_dir` and the previous site
+    in an `old-` folder, with the files in it newsgen did not write (a `CNAME`): that one is put
+    back, not deleted. Only for the holder of the project lock (`ProjectLock.exclusive`): every
+    process that makes such folders holds it while they exist."""
     prefixes = tuple(f".{out_dir.name}.{kind}" for kind in WORK_KINDS)
     try:
-        entries = list(os.scandir(out_dir.parent))
+        found = [e for e in os.scandir(out_dir.parent)
+                 if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False)]
     except OSError:
-        return removed
-    for entry in entries:
-        if entry.name.startswith(prefixes) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
-    return removed
+        return None, []
+    restored = None
+    olds = [e for e in found if e.name.startswith(f".{out_dir.name}.old-")]
+    if olds and not os.path.lexists(out_dir):
+        newest = max(olds, key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns)
+        os.rename(newest.path, out_dir)
+        restored = Path(newest.path)
+        found.remove(newest)
+    for entry in found:
+        shutil.rmtree(entry.path, ignore_errors=True)
+    return restored, [Path(e.path) for e in found]

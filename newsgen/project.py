@@ -302,7 +302,10 @@ def build_project(root: Path, out: Path | None = None, *, progress: Reporter = Q
     root = Path(root)
     out = Path(out) if out else root / "build"
     with project_lock(root / cache.CACHE_DIR, progress.note) as held:
-        for folder in remove_leftovers(out) if held.exclusive else []:
+        restored, removed = remove_leftovers(out) if held.exclusive else (None, [])
+        if restored is not None:
+            progress.note(f"put {restored} back as {out}: a build was interrupted while it replaced it")
+        for folder in removed:
             progress.note(f"removed {folder}, left by a build that was interrupted")
         return _build_locked(root, out, progress=progress, full=full, jobs=jobs or os.cpu_count() or 1,
                              search_later=search_later)

@@ -109,6 +109,27 @@ def test_the_work_folders_of_a_killed_build_are_removed_by_the_next_build(projec
     assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
 
 
+def test_a_build_killed_in_the_middle_of_its_swap_gets_its_site_back(project: Path) -> None:
+    """Killed between renaming build/ aside and renaming the new tree in: build/ is missing, and
+    the previous site, with the files newsgen did not write, is in an old- folder."""
+    import os
+
+    (project / "build/CNAME").write_text("example.org\n")
+    build_project(project)  # CNAME is now a kept file
+    older = project / ".build.old-0ld3r"
+    (older / "articles").mkdir(parents=True)
+    os.utime(older, ns=(10**9, 10**9))  # from a long-gone build
+    (project / "build").rename(project / ".build.old-k1ll")
+    (project / ".build.tmp-n3w/articles").mkdir(parents=True)  # the new tree, half made
+    log = io.StringIO()
+    report = build_project(project, progress=Reporter("log", log))
+    assert not report.errors
+    assert (project / "build/CNAME").read_text() == "example.org\n"
+    assert f"put {project / '.build.old-k1ll'} back as {project / 'build'}" in log.getvalue()
+    assert [p.name for p in project.iterdir() if p.name.startswith(".build")] == []
+    assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+
+
 def test_a_filesystem_without_locks_builds_unserialised_and_removes_nothing(project: Path, monkeypatch) -> None:
     """Some network filesystems refuse flock: the build goes on as before the lock existed, and
     leaves the folders beside build/ alone (one may be another build's, running now)."""
