@@ -140,3 +140,53 @@ def test_random_edits_and_stopped_builds_leave_the_site_a_fresh_build_makes(tmp_
             json.loads(made.pop(".newsgen-manifest.json"))["files"]
         assert built == made, f"after edit {number}"
         assert not [p.name for p in root.iterdir() if p.name.startswith(".build")]  # nothing left beside
+
+
+def test_a_build_killed_at_any_moment_leaves_what_the_next_build_needs(tmp_path: Path) -> None:
+    """SIGKILL (the out-of-memory killer, a power cut) runs no cleanup: whether it hits a build
+    starting, or rendering its new tree (early, half-way, late), the next build makes the site a
+    fresh build makes, keeps the files put in build/ by hand, and leaves nothing beside build/.
+    (A kill between the renames of the swap, too quick to hit from here, is in test_lock.py.)"""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(7)
+    root = tmp_path / "proj"
+    for number in range(120):
+        write(root, record(rng, f"a{number:03d}"))
+    assert not build_project(root, jobs=2).errors
+    (root / "build/CNAME").write_text("example.org\n")
+    env = {**os.environ, "NEWSGEN_PAGEFIND": ""}
+
+    def written() -> int:
+        return sum(len(files) for tmp in root.glob(".build.tmp-*") for _, _, files in os.walk(tmp))
+
+    killed = 0
+    for stage, ready in [("starting", lambda: True), ("rendering", lambda: written() >= 1),
+                         ("half-way", lambda: written() >= 80), ("late", lambda: written() >= 160)]:
+        write(root, record(rng, "a000"))  # something to do for the build that follows
+        build = subprocess.Popen([sys.executable, "-m", "newsgen.cli", "build", "--root", str(root), "--full",
+                                  "--quiet", "--jobs", "2"], env=env, start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while build.poll() is None and not ready() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        try:
+            os.killpg(build.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        killed += build.wait() == -signal.SIGKILL
+        assert not build_project(root, jobs=2).errors
+        fresh = tmp_path / f"fresh-{stage}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", ".newsgen-cache"))
+        assert not build_project(fresh, jobs=1, full=True).errors
+        built, made = contents(root / "build"), contents(fresh / "build")
+        assert built.pop("CNAME") == b"example.org\n"
+        assert json.loads(built.pop(".newsgen-manifest.json"))["files"] == \
+            json.loads(made.pop(".newsgen-manifest.json"))["files"]
+        assert built == made, f"killed {stage}"
+        assert not [p.name for p in root.iterdir() if p.name.startswith(".build")]
+    assert killed >= 3  # the builds were stopped before they ended (else this tested little)
