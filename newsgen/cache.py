@@ -12,6 +12,10 @@ Two things, both safe to delete at any time (the next build is just slower):
   build manifest, and the report. When all of it is unchanged, `newsgen build` replays the report
   and writes nothing, without importing spaCy, Jinja or even reading one article.
 
+Beside them: the spare copy of each output folder (`spare-*`, see site/build.py), a note of
+which folder it is for (`state-*.out`: when that folder is gone, the next build deletes its copy
+and state), and the build lock (lock.py).
+
 Stat-based checks are what make and Hugo do too; a file rewritten with the same size within one
 mtime tick would be missed, which nanosecond mtimes make a non-issue on current filesystems.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import zlib
 from collections.abc import Callable
@@ -372,6 +377,34 @@ def spare_path(root: Path, out: Path) -> Path | None:
     except OSError:
         return None
     return root / CACHE_DIR / f"spare-{state_path(root, out).stem.removeprefix('state-')}"
+
+
+def note_output(root: Path, out: Path) -> None:
+    """Write down which output folder the state and spare copy of `out` are for (once), so
+    that `forget_gone_outputs` can tell when that folder is gone."""
+    note = state_path(root, out).with_suffix(".out")
+    if not note.exists():
+        write_bytes_atomic(note, f"{out.resolve()}\n".encode("utf-8"))
+
+
+def forget_gone_outputs(root: Path) -> list[Path]:
+    """Delete the state and spare copy of each output folder that no longer exists (built with
+    `--out /tmp/preview` twice, then deleted: its spare copy holds a whole site, 500 MB at
+    10,000 articles); return those folders. Only for the holder of the project lock."""
+    gone = []
+    for note in sorted((root / CACHE_DIR).glob("state-*.out")):
+        try:
+            out = Path(note.read_text(encoding="utf-8").strip())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not out.is_absolute() or out.exists():
+            continue
+        name = note.stem.removeprefix("state-")
+        shutil.rmtree(root / CACHE_DIR / f"spare-{name}", ignore_errors=True)
+        note.with_suffix(".pickle").unlink(missing_ok=True)
+        note.unlink(missing_ok=True)
+        gone.append(out)
+    return gone
 
 
 def manifest_stat(out: Path) -> tuple[int, int, int] | None:

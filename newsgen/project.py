@@ -307,6 +307,8 @@ def build_project(root: Path, out: Path | None = None, *, progress: Reporter = Q
             progress.note(f"put {restored} back as {out}: a build was interrupted while it replaced it")
         for folder in removed:
             progress.note(f"removed {folder}, left by a build that was interrupted")
+        for folder in cache.forget_gone_outputs(root) if held.exclusive else []:
+            progress.note(f"{folder} is gone: removed the copy of it kept in {cache.CACHE_DIR}/")
         return _build_locked(root, out, progress=progress, full=full, jobs=jobs or os.cpu_count() or 1,
                              search_later=search_later)
 
@@ -326,6 +328,8 @@ def _build_locked(root: Path, out: Path, *, progress: Reporter, full: bool, jobs
         report, written, complete = _build(root, out, progress=progress, full=full, jobs=jobs,
                                            search_later=search_later)
     after = cache.snapshot(root)
+    if complete:
+        cache.note_output(root, out)
     if complete and _only_ours_changed(before, after, written, root):
         saved = asdict(report)
         saved["extracted"] = 0

@@ -130,6 +130,31 @@ def test_a_build_killed_in_the_middle_of_its_swap_gets_its_site_back(project: Pa
     assert "Alpha" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
 
 
+def test_the_copy_kept_for_an_output_folder_that_is_gone_is_removed(project: Path, tmp_path: Path) -> None:
+    """Two builds with `--out` keep the first one's tree in the cache for the next build to
+    update: once that folder is deleted, nothing will ever use the copy."""
+    import shutil
+
+    from newsgen.cache import spare_path, state_path
+
+    preview = tmp_path / "preview"
+    for title in ("Alpha bis", "Alpha ter"):
+        write(project, "alpha", title, "Anne Martin")
+        build_project(project, out=preview)
+        build_project(project)
+    spare, state, mine = spare_path(project, preview), state_path(project, preview), spare_path(project, project / "build")
+    assert spare.is_dir() and state.exists() and mine.is_dir()
+    build_project(project)  # both folders still there: nothing is removed
+    assert spare.is_dir() and state.exists()
+    shutil.rmtree(preview)
+    log = io.StringIO()
+    build_project(project, progress=Reporter("log", log))
+    assert f"{preview} is gone" in log.getvalue()
+    assert not spare.exists() and not state.exists() and not state.with_suffix(".out").exists()
+    assert mine.is_dir() and state_path(project, project / "build").exists()  # build/'s are kept
+    assert "Alpha ter" in (project / "build/articles/alpha/index.html").read_text(encoding="utf-8")
+
+
 def test_a_filesystem_without_locks_builds_unserialised_and_removes_nothing(project: Path, monkeypatch) -> None:
     """Some network filesystems refuse flock: the build goes on as before the lock existed, and
     leaves the folders beside build/ alone (one may be another build's, running now)."""
