@@ -302,15 +302,22 @@ def build_project(root: Path, out: Path | None = None, *, progress: Reporter = Q
     root = Path(root)
     out = Path(out) if out else root / "build"
     with project_lock(root / cache.CACHE_DIR, progress.note) as held:
-        restored, removed = remove_leftovers(out) if held.exclusive else (None, [])
-        if restored is not None:
-            progress.note(f"put {restored} back as {out}: a build was interrupted while it replaced it")
-        for folder in removed:
-            progress.note(f"removed {folder}, left by a build that was interrupted")
-        for folder in cache.forget_gone_outputs(root) if held.exclusive else []:
-            progress.note(f"{folder} is gone: removed the copy of it kept in {cache.CACHE_DIR}/")
+        if held.exclusive:
+            _tidy(root, out, progress)
         return _build_locked(root, out, progress=progress, full=full, jobs=jobs or os.cpu_count() or 1,
                              search_later=search_later)
+
+
+def _tidy(root: Path, out: Path, progress: Reporter) -> None:
+    """Clear what killed builds and deleted output folders left behind: only the holder of the
+    project lock may (lock.py)."""
+    restored, removed = remove_leftovers(out)
+    if restored is not None:
+        progress.note(f"put {restored} back as {out}: a build was interrupted while it replaced it")
+    for folder in removed:
+        progress.note(f"removed {folder}, left by a build that was interrupted")
+    for folder in cache.forget_gone_outputs(root):
+        progress.note(f"{folder} is gone: removed the copy of it kept in {cache.CACHE_DIR}/")
 
 
 def _build_locked(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, search_later: bool
