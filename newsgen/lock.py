@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,10 +25,10 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = "build.lock"
-# Folders beside build/ that builds (`site/build.py`) and the server's search catch-up make and
-# remove when they end: tmp- (the new tree), old- (the tree being replaced), search- and
-# search-old- (a search index being made or replaced).
-WORK_KINDS = ("tmp-", "old-", "search-")
+# Folders beside build/ that builds (`site/build.py`) and the server's search catch-up make with
+# `work_folder` and remove when they end: tmp- (the new tree), old- (the tree being replaced),
+# search- and search-old- (a search index being made or replaced).
+WORK_KINDS = ("tmp-", "old-", "search-", "search-old-")
 
 
 class ProjectLock:
@@ -83,6 +84,14 @@ def project_lock(folder: Path, waiting: Callable[[str], None]) -> Iterator[Proje
         yield held
     finally:
         held.release()
+
+
+def work_folder(out_dir: Path, kind: str) -> Path:
+    """A new, empty folder beside `out_dir` for work in progress of `kind` (one of WORK_KINDS):
+    if its maker dies before removing it, the next build does (`remove_leftovers`)."""
+    if kind not in WORK_KINDS:
+        raise ValueError(f"unknown kind of work folder: {kind!r}")
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}", dir=out_dir.parent))
 
 
 def remove_leftovers(out_dir: Path) -> tuple[Path | None, list[Path]]:

@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -48,6 +47,7 @@ from newsgen.background import Background
 from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
 from newsgen.files import UMASK, write_bytes_atomic
+from newsgen.lock import work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
@@ -235,7 +235,7 @@ def render_site(
             return result
 
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+        tmp = work_folder(out_dir, "tmp-")
         try:
             rendered = {p.path for p in todo if isinstance(p, Page)}
             written = ({f.path for f in changed} | {p.path for p in todo if isinstance(p, Feed)}
@@ -318,7 +318,7 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
         return False
     manifest.bundle = manifest.index_key()
     live = out_dir / BUNDLE_FOLDER
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.search-old-", dir=out_dir.parent))
+    old = work_folder(out_dir, "search-old-")
     try:
         if live.is_dir():
             live.rename(old / BUNDLE_FOLDER)
@@ -664,7 +664,7 @@ def _swap(new: Path, out_dir: Path, spare: Path | None = None) -> None:
     if not out_dir.exists():
         new.rename(out_dir)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    old = work_folder(out_dir, "old-")
     old.rmdir()
     out_dir.rename(old)
     try:

@@ -12,7 +12,6 @@ import http.server
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -20,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from newsgen.cache import CACHE_DIR, spare_path
-from newsgen.lock import ProjectLock, try_lock
+from newsgen.lock import ProjectLock, try_lock, work_folder
 from newsgen.site.build import install_bundle, stale_search
 from newsgen.site.search import BUNDLE_FOLDER, BackgroundIndex, SearchIndexError, find_pagefind
 
@@ -110,7 +109,7 @@ class SearchCatchUp:
             self.waiting = True  # a `newsgen build` of this project is running: see `poll`
             return
         made_from, pages = stale
-        work = Path(tempfile.mkdtemp(prefix=f".{self.site.name}.search-", dir=self.site.parent))
+        work = work_folder(self.site, "search-")
         try:
             index = BackgroundIndex(binary, self.site, pages, work / BUNDLE_FOLDER)
         except OSError as err:
