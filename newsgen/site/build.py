@@ -100,14 +100,21 @@ class Manifest:
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest | None:
+        return cls.parse(_read_bytes(out_dir / MANIFEST))
+
+    @classmethod
+    def parse(cls, raw: bytes | None) -> Manifest | None:
+        """The manifest in `raw` (a manifest file's bytes), None when there is none or it is unusable."""
+        if raw is None:
+            return None
         try:
-            data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads(raw.decode("utf-8"))
             if data.get("schema") != MANIFEST_SCHEMA:
                 return None
             return cls({str(k): str(v) for k, v in data["files"].items()}, set(data["indexed"]),
                        bool(data["search"]), set(data["kept"]), str(data["archive"]),
                        [str(p) for p in data["generated"]], str(data["bundle"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -297,7 +304,7 @@ def stale_search(out_dir: Path) -> tuple[bytes, set[str]] | None:
     """When `out_dir`'s search bundle is older than its pages: its manifest's bytes (to tell
     whether a build replaced it meanwhile) and the pages to index. None when it is up to date."""
     data = _read_bytes(Path(out_dir) / MANIFEST)
-    manifest = Manifest.read(Path(out_dir))
+    manifest = Manifest.parse(data)
     if data is None or manifest is None or not manifest.search_stale:
         return None
     return data, manifest.indexed
@@ -313,8 +320,9 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
     build, which starts from it, does not link the bundle's 10,000 files itself.
     """
     out_dir = Path(out_dir)
-    manifest = Manifest.read(out_dir)
-    if manifest is None or _read_bytes(out_dir / MANIFEST) != made_from:
+    data = _read_bytes(out_dir / MANIFEST)
+    manifest = Manifest.parse(data)
+    if manifest is None or data != made_from:
         return False
     manifest.bundle = manifest.index_key()
     live = out_dir / BUNDLE_FOLDER
