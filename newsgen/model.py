@@ -88,8 +88,7 @@ def _read(path: Path) -> Known:
 
 def _write(path: Path, entries: Known) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, marshal.dumps((_stamp(), entries)))
+        write_bytes_atomic(path, marshal.dumps((_stamp(), entries)))  # (makes the folder)
     except OSError:
         pass  # a read-only home: patterns are compiled each time, as without this module
 
