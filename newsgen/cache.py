@@ -376,7 +376,12 @@ def spare_path(root: Path, out: Path) -> Path | None:
             return None
     except OSError:
         return None
-    return root / CACHE_DIR / f"spare-{state_path(root, out).stem.removeprefix('state-')}"
+    return _spare_of(state_path(root, out))
+
+
+def _spare_of(state: Path) -> Path:
+    """The spare copy kept beside an output folder's state file (`state-X.pickle`: `spare-X`)."""
+    return state.with_name("spare-" + state.stem.removeprefix("state-"))
 
 
 def note_output(root: Path, out: Path) -> None:
@@ -399,9 +404,9 @@ def forget_gone_outputs(root: Path) -> list[Path]:
             continue
         if not out.is_absolute() or out.exists():
             continue
-        name = note.stem.removeprefix("state-")
-        shutil.rmtree(root / CACHE_DIR / f"spare-{name}", ignore_errors=True)
-        note.with_suffix(".pickle").unlink(missing_ok=True)
+        state = note.with_suffix(".pickle")
+        shutil.rmtree(_spare_of(state), ignore_errors=True)
+        state.unlink(missing_ok=True)
         note.unlink(missing_ok=True)
         gone.append(out)
     return gone
