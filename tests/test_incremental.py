@@ -19,7 +19,7 @@ import pytest
 from newsgen.cache import MANIFEST, RecordCache, spare_path
 from newsgen.progress import Progress, reporter
 from newsgen.project import build_project
-from newsgen.records import Article, Event, Paragraph, Person, Source
+from newsgen.records import Article, Claim, Event, Paragraph, Person, Source
 from newsgen.site.build import install_bundle, stale_search
 from newsgen.site.serve import SearchCatchUp, Watcher
 from newsgen.store import dumps
@@ -696,3 +696,50 @@ def test_builds_in_one_process_make_the_site_a_fresh_process_makes(tmp_path: Pat
                                "--jobs", "1"], capture_output=True, text=True, env={**os.environ, "NEWSGEN_PAGEFIND": ""})
         assert done.returncode == 0, done.stderr
         assert contents(root / "build") == contents(fresh / "build"), f"after edit {number}"
+
+
+def _claimed(text: str) -> Article:
+    """`alpha`, whose one paragraph holds Anne Martin's claim (its sentence found in the text
+    while the paragraph's length matches its offsets)."""
+    article = record("alpha", "Alpha", ["Anne Martin"], "2024-01-01", text)
+    article.claims = [Claim("Anne Martin", "tout va bien", 0, 20, sentence_start=0, sentence_end=20)]
+    article.body = [Paragraph(text, 0, 34)]
+    return article
+
+
+def test_editing_the_text_of_an_article_rewrites_its_page_and_feeds_not_the_pages_listing_it(
+        project: Path, tmp_path: Path) -> None:
+    """The theme shows an article's text on its own page and in feeds only: an edit of the text
+    leaves the pages listing the article (its people, the indexes) as they were, until it
+    changes what they show (whether the claim's sentence is still found in the text)."""
+    build = project / "build"
+    write(project, _claimed("Anne Martin a dit que tout va bien."[:34]))
+    build_project(project)
+    before = tree(build)
+    write(project, _claimed("Anne Martin a dit que tout ira mie"))  # same length: still found
+    assert not build_project(project).errors
+    changed = rewritten(before, tree(build))
+    assert {p for p in changed if p.endswith(".html")} == {page("articles/alpha")}
+    assert {"feed.xml", "people/anne-martin/feed.xml"} <= changed
+    assert "tout ira mie" in (build / page("articles/alpha")).read_text(encoding="utf-8")
+    before = tree(build)
+    write(project, _claimed("Anne Martin a dit que tout ira mieux."))  # longer: no longer found
+    assert not build_project(project).errors
+    changed = rewritten(before, tree(build))
+    assert page("people/anne-martin") in changed  # its "see the sentence" link is gone
+    fresh = tmp_path / "fresh"
+    build_project(project, out=fresh, full=True)
+    assert (build / page("people/anne-martin")).read_bytes() == (fresh / page("people/anne-martin")).read_bytes()
+
+
+def test_a_template_of_the_user_that_shows_the_text_is_rendered_again_when_the_text_changes(project: Path) -> None:
+    """Only the theme's own templates are known not to show the text of the articles they list."""
+    build = project / "build"
+    (project / "templates").mkdir()
+    source = (Path(__file__).parents[1] / "newsgen/site/theme/templates/person.html").read_text(encoding="utf-8")
+    shown = "{% for item in articles %}<p class=excerpt>{{ item.article.body[0].text }}</p>{% endfor %}"
+    (project / "templates" / "person.html").write_text(source.replace("<h1>", shown + "<h1>"), encoding="utf-8")
+    assert not build_project(project).errors
+    write(project, record("alpha", "Alpha", ["Anne Martin"], "2024-01-01", "Un texte tout neuf."))
+    assert not build_project(project).errors
+    assert "Un texte tout neuf." in (build / page("people/anne-martin")).read_text(encoding="utf-8")

@@ -19,12 +19,13 @@ import newsgen.site.build as site_build
 import newsgen.store as store
 from newsgen.project import build_project
 from newsgen.records import Article, Claim, Event, Paragraph, Person, Source
-from newsgen.store import dumps
+from newsgen.store import dumps, loads
 
 NAMES = ["Anne Martin", "Paul Durand", "Marc Petit", "Kim Jong-un", "Sergueï Choïgou", "Léa Roux"]
 OUTLETS = ["AFP", "Reuters", "KCNA"]
 PLACES = ["Genève", "Pyongyang", "Moscou"]
 FOREIGN = ("CNAME", "extra/notes.txt")
+THEME = Path(__file__).parents[1] / "newsgen/site/theme/templates"
 
 
 class Stopped(BaseException):
@@ -73,9 +74,25 @@ def rename_in_registry(rng: random.Random, path: Path) -> None:
 
 def edit(rng: random.Random, root: Path, number: int, mine: dict[str, bytes]) -> None:
     slugs = sorted(p.stem for p in (root / "articles").glob("*.md"))
-    kind = rng.choice(["rewrite", "rewrite", "add", "delete", "people", "events", "foreign", "settings"])
+    kind = rng.choice(["rewrite", "rewrite", "text", "text", "add", "delete", "people", "events", "foreign",
+                       "settings", "theme"])
     if kind == "rewrite":
         write(root, record(rng, rng.choice(slugs)))
+    elif kind == "text":  # the text alone, of the same length (claims still found) or not
+        path = root / "articles" / f"{rng.choice(slugs)}.md"
+        article = loads(path.read_text(encoding="utf-8"), path)
+        paragraph = rng.choice(article.body)
+        paragraph.text = paragraph.text[::-1] if rng.random() < 0.5 else paragraph.text + " Encore."
+        write(root, article)
+    elif kind == "theme":  # a template of the user's showing the text of the articles listed
+        override = root / "templates" / "_macros.html"
+        if override.exists():
+            override.unlink()
+        else:
+            override.parent.mkdir(exist_ok=True)
+            source = (THEME / "_macros.html").read_text(encoding="utf-8")
+            shown = "{{ item.article.body[0].text if item.article.body else '' }}</li>"
+            override.write_text(source.replace("</span>{% endif %}</li>", "</span>{% endif %} " + shown), encoding="utf-8")
     elif kind == "add" or (kind == "delete" and len(slugs) < 3):
         write(root, record(rng, f"n{number}"))
     elif kind == "delete":

@@ -54,7 +54,7 @@ from newsgen.site.collections import build_archive
 from newsgen.site.data import data_paths, plan_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
-from newsgen.site.render import THEME_PACKAGE, make_environment, render_page
+from newsgen.site.render import THEME_PACKAGE, THEME_TEMPLATES, make_environment, render_page
 from newsgen.site.search import BUNDLE_FOLDER, MISSING, SearchIndexError, find_pagefind, index_site
 from newsgen.site.sitemap import plan_sitemap
 
@@ -201,7 +201,8 @@ def render_site(
         result.warnings += sitemap_warnings
         result.pages = len(pages)
         env = make_environment(templates_dir)
-        hashes = page_hashes(pages, template_salts(env, {p.template for p in pages}), common, digests)
+        templates = template_salts(env, {p.template for p in pages})
+        hashes = page_hashes(pages, templates.salts, common, digests, templates.listing)
         known = {} if full else old.files  # full: as if nothing were built yet
         feeds = plan_feeds(archive, config)
         hashes += feed_hashes(feeds, digests, common)
@@ -424,24 +425,40 @@ def _read_traversable(source: Traversable, prefix: str, found: dict[str, bytes])
             found[f"{prefix}/{child.name}"] = child.read_bytes()
 
 
-def template_salts(env: Environment, names: Iterable[str]) -> dict[str, str]:
+@dataclass
+class Templates:
+    """What the pages' hashes need to know of the templates (see `template_salts`)."""
+
+    salts: dict[str, str]  # by page template: a hash of its source and of every template it uses
+    # Page templates made of the theme's files only. The theme shows no article's text but on
+    # the article's own page, which has its record whole in its context: their pages depend on
+    # the articles they list as `pages.Digests` lists them. A user's template may show anything.
+    listing: set[str]
+
+
+def template_salts(env: Environment, names: Iterable[str]) -> Templates:
     """For each template, a hash of its source and of every template it extends, imports or
     includes (user overrides first, as the loader finds them), so editing `_macros.html`
-    re-renders every page and editing `person.html` only the people."""
+    re-renders every page and editing `person.html` only the people; and whether all of
+    those come from the theme."""
     sources: dict[str, str] = {}
+    theirs: set[str] = set()  # found outside the theme
     refs: dict[str, list[str | None]] = {}
+    theme = os.path.realpath(str(resources.files(THEME_PACKAGE) / THEME_TEMPLATES)) + os.sep
 
     def visit(name: str) -> None:
         if name in sources:
             return
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         sources[name] = source
+        if not filename or not os.path.realpath(filename).startswith(theme):
+            theirs.add(name)
         refs[name] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
         for ref in refs[name]:
             if ref is not None:
                 visit(ref)
 
-    salts = {}
+    result = Templates({}, set())
     for name in sorted(set(names)):
         visit(name)
         seen: list[str] = []
@@ -465,8 +482,10 @@ def template_salts(env: Environment, names: Iterable[str]) -> dict[str, str]:
         h = hashlib.sha1()
         for part in sorted(seen):
             h.update(f"{part}\0{sources[part]}\0".encode())
-        salts[name] = h.hexdigest()
-    return salts
+        result.salts[name] = h.hexdigest()
+        if not dynamic and not theirs.intersection(seen):
+            result.listing.add(name)
+    return result
 
 
 def feed_hashes(feeds: list[Feed], digests: Digests, common: str) -> list[str]:

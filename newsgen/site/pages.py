@@ -12,7 +12,7 @@ import io
 import marshal
 import pickle
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field, fields
 from functools import partial
 from operator import attrgetter
@@ -481,14 +481,15 @@ def _value(kind: str, *fields: Any) -> None:
     """Stands for a view object pickled as its fields (pickled by name, never called)."""
 
 
-def _flattener(kind: type) -> Callable[[Any], list[Any]]:
+def _flattener(kind: type, omit: frozenset[str] = frozenset()) -> Callable[[Any], list[Any]]:
     """A function giving a record of type `kind` as a list of its field values, the records
     nested in it (`records._NESTED`, what loading builds) flattened in turn: plain data that
     marshal writes about twice as fast as pickle writes the objects (a third of a second at
-    10,000 articles). Any other nested value raises, and the record is pickled instead."""
-    names = [f.name for f in fields(kind)]
+    10,000 articles). Any other nested value raises, and the record is pickled instead.
+    Fields named in `omit` are left out, at every level."""
+    names = [f.name for f in fields(kind) if f.name not in omit]
     get = attrgetter(*names) if len(names) > 1 else lambda obj: [getattr(obj, name) for name in names]
-    nested = [(i, _flattener(records._NESTED[kind, name])) for i, name in enumerate(names)
+    nested = [(i, _flattener(records._NESTED[kind, name], omit)) for i, name in enumerate(names)
               if (kind, name) in records._NESTED]
 
     def flat(obj: Any) -> list[Any]:
@@ -506,41 +507,56 @@ def _flattener(kind: type) -> Callable[[Any], list[Any]]:
 
 
 _flat_article = _flattener(Article)
+# What a page listing an article can show of its record: all of it but the text (body, captions,
+# page furniture) and where things sit in the text (offsets), which only the article's own page
+# and feeds show. An edit of the text then re-renders the article's page, not the pages of
+# everyone it names; whether a claim's sentence is still found is added from the item.
+TEXT_FIELDS = frozenset({"body", "captions", "furniture", "start", "end", "sentence_start", "sentence_end"})
+_flat_listed = _flattener(Article, TEXT_FIELDS)
 
 
-# The record digests of the last build of this process (newsgen.reuse).
+# The record digests of the last build of this process (newsgen.reuse), whole and as listed.
 _RECORDS: Reuse[bytes] = Reuse()
+_LISTED: Reuse[bytes] = Reuse()
 
 
 class Digests:
     """Short digests of the records pages link to, computed once per build.
 
-    An article, as a page shows it when linking it (title, date, people...), is its whole record
-    plus the names and URLs of its people, sources and events. A person, event or source, as
-    linked from another page, is its name, URL, aliases and facts; not its list of articles, so a
-    new article about someone re-renders their page and the indexes listing them, not every
-    article that mentions them.
+    An article, as a page shows it when linking it (title, date, people...), is its record plus
+    the names and URLs of its people, sources and events: the whole record, or (`listed`) the
+    record without its text (`TEXT_FIELDS`), for the pages of templates known not to show the
+    text of the articles they list. A person, event or source, as linked from another page, is
+    its name, URL, aliases and facts; not its list of articles, so a new article about someone
+    re-renders their page and the indexes listing them, not every article that mentions them.
     """
 
     def __init__(self) -> None:
         self._memo: dict[int, bytes] = {}
+        self._listed: dict[int, bytes] = {}  # records, items and claims as listed
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=5)
         self._pickler.fast = True  # no memo: the bytes depend on the values, not on object identity
         _RECORDS.start()  # one Digests per build: the last one's record digests may be reused
+        _LISTED.start()
 
-    def record(self, article: Article) -> bytes:
-        """The whole record, by value (the last Digests' when it is the same record object)."""
-        digest = self._memo.get(id(article))
+    def record(self, article: Article, listed: bool = False) -> bytes:
+        """The record by value, whole or as listed (the last Digests' when it is the same record
+        object)."""
+        memo = self._listed if listed else self._memo
+        digest = memo.get(id(article))
         if digest is None:
-            digest = self._memo[id(article)] = _RECORDS.get(article, None, lambda: self._record(article))
+            flat = _flat_listed if listed else _flat_article
+            last = _LISTED if listed else _RECORDS
+            digest = memo[id(article)] = last.get(article, None, lambda: self._record(article, flat))
         return digest
 
-    def _record(self, article: Article) -> bytes:
+    def _record(self, article: Article, flat: Callable[[Any], list[Any]]) -> bytes:
         """Marshal version 0 shares no object and marks no string as interned, so, like the
-        pickle without memo, its bytes depend on the values alone."""
+        pickle without memo, its bytes depend on the values alone. (A record marshal cannot
+        write is pickled whole, text included, listed or not.)"""
         try:
-            data = b"m" + marshal.dumps(_flat_article(article), 0)
+            data = b"m" + marshal.dumps(flat(article), 0)
         except (TypeError, ValueError, AttributeError):  # a value marshal cannot write
             self._buffer.seek(0)
             self._buffer.truncate()
@@ -555,25 +571,30 @@ class Digests:
             digest = self._memo[id(entry)] = hashlib.sha1(repr(key).encode()).digest()
         return digest
 
-    def claim(self, ref: ClaimRef) -> bytes:
+    def claim(self, ref: ClaimRef, listed: bool = False) -> bytes:
         """A claim as any page shows it: its article (whose record holds the claim) and its
         resolved speaker and relay (a person page lists claims also shown elsewhere)."""
-        digest = self._memo.get(id(ref))
+        memo = self._listed if listed else self._memo
+        digest = memo.get(id(ref))
         if digest is None:
-            key = b"".join((self.item(ref.item), b"%d\0" % ref.number, self._link(ref.speaker), self._link(ref.via)))
-            digest = self._memo[id(ref)] = hashlib.sha1(key).digest()
+            key = b"".join((self.item(ref.item, listed), b"%d\0" % ref.number, self._link(ref.speaker),
+                            self._link(ref.via)))
+            digest = memo[id(ref)] = hashlib.sha1(key).digest()
         return digest
 
-    def item(self, item: ArticleItem) -> bytes:
-        digest = self._memo.get(id(item))
+    def item(self, item: ArticleItem, listed: bool = False) -> bytes:
+        memo = self._listed if listed else self._memo
+        digest = memo.get(id(item))
         if digest is None:
             # The slug with its length, the record's digest, then each group of entries as its
             # length and the entries' digests (20 bytes each): parts that cannot run together.
-            parts = [b"%d:%s" % (len(item.slug), item.slug.encode()), self.record(item.article)]
+            parts = [b"%d:%s" % (len(item.slug), item.slug.encode()), self.record(item.article, listed)]
+            if listed:  # which claims' sentences the text holds (`#claim-N` links), from the text
+                parts.append(repr(sorted(item.anchored)).encode())
             for group in (item.people, item.sources, item.events, item.main_events):
                 parts.append(b"%d:" % len(group))
                 parts += map(self.entry, group)
-            digest = self._memo[id(item)] = hashlib.sha1(b"".join(parts)).digest()
+            digest = memo[id(item)] = hashlib.sha1(b"".join(parts)).digest()
         return digest
 
     def _link(self, entry: Entry | None) -> bytes:
@@ -590,27 +611,29 @@ class _Reductions(dict[Any, tuple[Any, ...]]):
     dict keeps them alive, so no key is ever reused for another object.
     """
 
-    def __init__(self, digests: Digests) -> None:
+    def __init__(self, digests: Digests, listed: bool) -> None:
         super().__init__()
         self.digests = digests
+        self.listed = listed
 
     def __missing__(self, obj: Any) -> tuple[Any, ...]:
         cls = type(obj)
         if cls is Entry:
             key = "entry", self.digests.entry(obj)
         elif cls is ArticleItem:
-            key = "item", self.digests.item(obj)
+            key = "item", self.digests.item(obj, self.listed)
         elif cls is ClaimRef:
-            key = "claim", self.digests.claim(obj)
+            key = "claim", self.digests.claim(obj, self.listed)
         else:
             raise TypeError(f"no digest for {cls.__name__}")
         reduced = self[obj] = (_ref, key)
         return reduced
 
 
-def _inputs_pickler(buffer: io.BytesIO, digests: Digests) -> pickle.Pickler:
-    """A pickler of page contexts by value, linked records as their digests."""
-    linked = _Reductions(digests)
+def _inputs_pickler(buffer: io.BytesIO, digests: Digests, listed: bool) -> pickle.Pickler:
+    """A pickler of page contexts by value, linked records as their digests (articles as
+    `listed`, see Digests; a record itself in a context always whole)."""
+    linked = _Reductions(digests, listed)
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = {
         **copyreg.dispatch_table,  # what a pickler without a table of its own uses
@@ -626,18 +649,21 @@ def _inputs_pickler(buffer: io.BytesIO, digests: Digests) -> pickle.Pickler:
 
 
 def page_hashes(pages: list[Page], salts: Mapping[str, str], common: str = "",
-                digests: Digests | None = None) -> list[str]:
+                digests: Digests | None = None, listing: Container[str] = ()) -> list[str]:
     """A hash of each page's inputs: its context and `inputs`, the template files it uses
     (`salts`, by template name) and `common` (settings and code every page depends on).
+    `listing`: the templates known to show no article's text but their own page's `article`,
+    whose pages depend on the articles they link as listed (see Digests).
 
     The same archive gives the same hashes in any process; a page whose context cannot be
     pickled gets a hash that never matches, so it is always rendered.
     """
     digests = digests or Digests()
     buffer = io.BytesIO()
-    pickler = _inputs_pickler(buffer, digests)
+    whole, listed = _inputs_pickler(buffer, digests, False), _inputs_pickler(buffer, digests, True)
     out = []
     for page in pages:
+        pickler = listed if page.template in listing else whole
         buffer.seek(0)
         buffer.truncate()
         pickler.clear_memo()
