@@ -19,7 +19,7 @@ import pytest
 from newsgen.cache import MANIFEST, RecordCache, spare_path
 from newsgen.progress import Progress, reporter
 from newsgen.project import build_project
-from newsgen.records import Article, Claim, Event, Paragraph, Person, Source
+from newsgen.records import Article, Claim, DateMention, Event, Paragraph, Person, Source, Span
 from newsgen.site.build import install_bundle, stale_search
 from newsgen.site.serve import SearchCatchUp, Watcher
 from newsgen.store import dumps
@@ -700,10 +700,14 @@ def test_builds_in_one_process_make_the_site_a_fresh_process_makes(tmp_path: Pat
 
 def _claimed(text: str) -> Article:
     """`alpha`, whose one paragraph holds Anne Martin's claim (its sentence found in the text
-    while the paragraph's length matches its offsets)."""
+    while the paragraph's length matches its offsets), with what was found where in the text."""
     article = record("alpha", "Alpha", ["Anne Martin"], "2024-01-01", text)
     article.claims = [Claim("Anne Martin", "tout va bien", 0, 20, sentence_start=0, sentence_end=20)]
     article.body = [Paragraph(text, 0, 34)]
+    found = text.find("Anne")
+    article.people[0].mentions = [Span(text[found:found + 11], found, found + 11)] if found >= 0 else []
+    article.dates = [DateMention(word, "2024-01-01", text.index(word), text.index(word) + len(word))
+                     for word in text.split() if word == "hier"]
     return article
 
 
@@ -716,14 +720,14 @@ def test_editing_the_text_of_an_article_rewrites_its_page_and_feeds_not_the_page
     write(project, _claimed("Anne Martin a dit que tout va bien."[:34]))
     build_project(project)
     before = tree(build)
-    write(project, _claimed("Anne Martin a dit que tout ira mie"))  # same length: still found
+    write(project, _claimed("Selon hier Anne Martin : tout ira."))  # same length: still found
     assert not build_project(project).errors
     changed = rewritten(before, tree(build))
     assert {p for p in changed if p.endswith(".html")} == {page("articles/alpha")}
     assert {"feed.xml", "people/anne-martin/feed.xml"} <= changed
-    assert "tout ira mie" in (build / page("articles/alpha")).read_text(encoding="utf-8")
+    assert "Selon hier" in (build / page("articles/alpha")).read_text(encoding="utf-8")
     before = tree(build)
-    write(project, _claimed("Anne Martin a dit que tout ira mieux."))  # longer: no longer found
+    write(project, _claimed("Anne Martin a dit hier que tout ira mieux."))  # longer: no longer found
     assert not build_project(project).errors
     changed = rewritten(before, tree(build))
     assert page("people/anne-martin") in changed  # its "see the sentence" link is gone

@@ -508,10 +508,13 @@ def _flattener(kind: type, omit: frozenset[str] = frozenset()) -> Callable[[Any]
 
 _flat_article = _flattener(Article)
 # What a page listing an article can show of its record: all of it but the text (body, captions,
-# page furniture) and where things sit in the text (offsets), which only the article's own page
-# and feeds show. An edit of the text then re-renders the article's page, not the pages of
-# everyone it names; whether a claim's sentence is still found is added from the item.
-TEXT_FIELDS = frozenset({"body", "captions", "furniture", "start", "end", "sentence_start", "sentence_end"})
+# page furniture) and what was found where in it (mentions, evidence, dates, offsets), which only
+# the article's own page, its feeds and the data export show. An edit of the text then
+# re-renders the article's page, not the pages of everyone it names; whether each claim's
+# sentence is still found is added from the item. (Leaving out whole lists also makes this
+# digest quicker to compute than the whole record's, which every build needs besides.)
+TEXT_FIELDS = frozenset({"body", "captions", "furniture", "mentions", "evidence", "dates",
+                         "start", "end", "sentence_start", "sentence_end"})
 _flat_listed = _flattener(Article, TEXT_FIELDS)
 
 
