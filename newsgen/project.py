@@ -238,6 +238,7 @@ def _warm_up(root: Path, store: Store, records: cache.RecordCache, jobs: int) ->
         digests = Digests()
         for article in articles:
             digests.record(article)
+            digests.record(article, listed=True)
     except Exception:
         pass
 
