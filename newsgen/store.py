@@ -154,7 +154,9 @@ class Store:
         return self.root / MACHINE_DIR / f"{slug}.yaml"
 
     def paths(self) -> list[Path]:
-        return sorted(p for p in self.root.glob("*.md") if not p.name.startswith("."))
+        """The record files, by name (sorting the paths themselves compares them part by part in
+        Python: a tenth of a second at 10,000 records, for the same order)."""
+        return sorted((p for p in self.root.glob("*.md") if not p.name.startswith(".")), key=lambda p: p.name)
 
     def load(self, path: Path) -> Article:
         return load(path)
