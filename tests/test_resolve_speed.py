@@ -103,3 +103,78 @@ def test_registry_extends_only_entries_it_added_and_not_after_saving(tmp_path):
     reg.resolve("Marie Curie", ["Marie S. Curie"])
     assert new.aliases == ["Mme Curie"]
     assert Counter(e.id for e in reg.entries) == Counter({"jean-dupont": 1, "marie-curie": 1})
+
+
+# ---------------------------------------------------------------------------------------------
+# Grouping takes the last run's plan when its input is the same
+
+
+def _visit(slug: str, day: str, people: list[str], place: str, tail: str = "") -> Article:
+    lede = f"{people[0]} s'est rendu à {place}."
+    body = [records.Paragraph(lede, 0, len(lede)), records.Paragraph("Deuxième paragraphe.", 40, 60)]
+    if tail:
+        body.append(records.Paragraph(tail, 70, 70 + len(tail)))
+    return Article(slug=slug, title=f"{people[0]} à {place}", published=day, body=body,
+                   events=[Event(id="", name=f"Visite à {place}", kind="visit", date=day, place=place,
+                                 participants=list(people), main=True)])
+
+
+def _archive() -> list[Article]:
+    return [_visit("a", "2024-09-13", ["Sergueï Choïgou", "Kim Jong-un"], "Pyongyang"),
+            _visit("b", "2024-09-14", ["Sergei Shoigu", "Kim Jong-un"], "Pyongyang"),
+            _visit("c", "2024-10-02", ["Anne Martin"], "Genève")]
+
+
+def _outcome(result: grouping.Grouping) -> tuple:
+    return ([[dataclasses.astuple(e) for e in a.events] for a in result.articles],
+            [e.to_data() for e in result.events], result.related, result.added, result.changed, result.errors)
+
+
+@pytest.fixture
+def groups(monkeypatch):
+    """The number of times grouping clustered the archive, from a process with no last run."""
+    monkeypatch.setattr(grouping, "_LAST", None)
+    calls = []
+    real = grouping._group
+    monkeypatch.setattr(grouping, "_group", lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+def test_grouping_takes_the_last_plan_for_mentions_told_alike(groups, monkeypatch):
+    """Text beyond the lede changes no mention: the plan is the last run's, and what it gives
+    is what grouping from scratch gives."""
+    entries = [EventEntry("visite-a-pyongyang-2024-09-13", "Visite à Pyongyang", "visit", "2024-09-13",
+                          "Pyongyang", ["Kim Jong-un"], ["a"])]
+    first = grouping.assign_events(_archive(), entries)
+    edited = _archive()
+    edited[2] = _visit("c", "2024-10-02", ["Anne Martin"], "Genève", tail="Mise à jour : rien de neuf.")
+    again = grouping.assign_events(edited, entries)
+    assert len(groups) == 1
+    assert again.articles[2] is not first.articles[2] and again.articles[2].body[-1].text.startswith("Mise")
+    monkeypatch.setattr(grouping, "_LAST", None)
+    assert _outcome(again) == _outcome(grouping.assign_events(edited, entries)) == _outcome(first)
+    assert len(groups) == 2
+
+
+@pytest.mark.parametrize("change", ["date", "people", "lede", "registry", "registry order", "one more"])
+def test_grouping_clusters_again_when_its_input_changes(groups, monkeypatch, change):
+    entries = [EventEntry("x", "Visite à Genève", "visit", "2024-10-02", "Genève"),
+               EventEntry("y", "Visite à Pyongyang", "visit", "2024-09-13", "Pyongyang")]
+    grouping.assign_events(_archive(), entries)
+    articles = _archive()
+    if change == "date":
+        articles[1] = _visit("b", "2024-09-24", ["Sergei Shoigu", "Kim Jong-un"], "Pyongyang")
+    elif change == "people":
+        articles[1] = _visit("b", "2024-09-14", ["Lavrov", "Kim Jong-un"], "Pyongyang")
+    elif change == "lede":
+        articles[1].body[0].text += " Il a rencontré des militaires."
+    elif change == "registry":
+        entries = [entries[0], evolve(entries[1], place="Wonsan")]
+    elif change == "registry order":
+        entries = entries[::-1]
+    else:
+        articles.append(_visit("d", "2024-10-03", ["Anne Martin"], "Genève"))
+    result = grouping.assign_events(articles, entries)
+    assert len(groups) == 2
+    monkeypatch.setattr(grouping, "_LAST", None)
+    assert _outcome(result) == _outcome(grouping.assign_events(articles, entries))
