@@ -264,6 +264,14 @@ def _dedupe_links(links: list[Link], exclude: Entry) -> list[Link]:
     return sorted(seen.values(), key=lambda link: (name_key(link.name), link.name))
 
 
+def co_people(entry: Entry) -> list[Link]:
+    """The people sharing an article with `entry`, sorted by name as the related links are.
+    Made when asked (by the data export) rather than while building the archive: each article
+    of N people makes N * (N - 1) pairs, a tenth of the archive's build at 10,000 articles."""
+    return _dedupe_links([Link(other.name, other) for item in entry.articles for other in item.people],
+                         exclude=entry)
+
+
 def _add(entry: Entry, pairs: Iterable[tuple[str, Link]]) -> None:
     related = entry.related
     for relation, link in pairs:
@@ -307,12 +315,6 @@ def _event_claims(ref: ClaimRef) -> Iterable[Entry]:
     return ref.item.main_events
 
 
-def _person_relations(item: ArticleItem, entry: Entry, member: Member) -> Iterable[tuple[str, Link]]:
-    for other in item.people:
-        if other is not entry:
-            yield "co_people", Link(other.name, other)
-
-
 def _event_relations(item: ArticleItem, entry: Entry, member: Member) -> Iterable[tuple[str, Link]]:
     for event in item.article.events:
         if event.id == entry.id:
@@ -335,7 +337,7 @@ def _source_claim_relations(ref: ClaimRef, entry: Entry) -> Iterable[tuple[str, 
 
 
 PEOPLE = CollectionSpec("person", "people", _person_members, _person_claims,
-                        _person_relations, _person_claim_relations)
+                        claim_relations=_person_claim_relations)
 SOURCES = CollectionSpec("source", "sources", _source_members, _source_claims,
                          claim_relations=_source_claim_relations)
 EVENTS = CollectionSpec("event", "events", _event_members, _event_claims, _event_relations)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen.cache import code_fingerprint
-from newsgen.site.collections import Archive, ArticleItem, ClaimRef, Entry, Link
+from newsgen.site.collections import Archive, ArticleItem, ClaimRef, Entry, Link, co_people
 from newsgen.site.pages import DATA_FILES, Digests, File, data_paths
 
 SCHEMA = "newsgen-export/1"
@@ -59,7 +59,7 @@ def _person(entry: Entry) -> dict[str, Any]:
         **_entry(entry),
         "roles": [{"role": r.role, "date": r.date, "article": r.item.slug} for r in entry.roles],
         "claims": [_claim(r) for r in entry.claims],
-        "co_people": _links(entry.related.get("co_people", [])),
+        "co_people": _links(co_people(entry)),
         "quoted_by": _links(entry.related.get("quoted_by", [])),
     }
 
