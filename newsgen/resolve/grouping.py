@@ -194,6 +194,10 @@ class _Mention:
     authored: bool = False  # from a hand-written article: its event id was chosen by a person
 
 
+# An article's event mentions, and the words each is told with (see _mentions_and_words).
+Told = tuple[list[_Mention], list[list[str]]]
+
+
 def _mentions(article: Article) -> list[_Mention]:
     out = []
     lede_places = _article_places(article)
@@ -565,11 +569,10 @@ class _LastRun:
     the whole archive again (half a second at 10,000 articles, at every build of a server)."""
 
     registry: list[dict[str, Any]]  # the registry entries as read, in order
-    told_by: list[tuple[list[_Mention], list[list[str]]]]  # per article, in order
+    told_by: list[Told]  # per article, in order
     plan: _Plan
 
-    def same_input(self, registry: list[dict[str, Any]], told_by: list[tuple[list[_Mention], list[list[str]]]]
-                   ) -> bool:
+    def same_input(self, registry: list[dict[str, Any]], told_by: list[Told]) -> bool:
         if len(told_by) != len(self.told_by) or registry != self.registry:
             return False
         for (found, told), (old_found, old_told) in zip(told_by, self.told_by):
@@ -589,8 +592,7 @@ def _features(m: _Mention) -> tuple[Any, ...]:
 _LAST: _LastRun | None = None
 
 
-def _group(told_by: list[tuple[list[_Mention], list[list[str]]]], entries: list[EventEntry],
-           registry: list[dict[str, Any]]) -> _Plan:
+def _group(told_by: list[Told], entries: list[EventEntry], registry: list[dict[str, Any]]) -> _Plan:
     """Cluster the mentions into the registry's `entries` (`registry`: their data) and new events."""
     errors: list[str] = []
     entries = [evolve(e, participants=list(e.participants), articles=list(e.articles),
@@ -733,7 +735,7 @@ def _consensus_date(c: _Cluster) -> str | None:
     return max(dated, key=lambda m: m.precision).event.date
 
 
-def _record_assignments(clusters: list[_Cluster], told_by: list[tuple[list[_Mention], list[list[str]]]],
+def _record_assignments(clusters: list[_Cluster], told_by: list[Told],
                         assigned: dict[tuple[str, int], int]) -> dict[str, list[str]]:
     """Write the build's assignments into the entries; link events told in one article."""
     for c in clusters:
@@ -779,11 +781,11 @@ def _refine_date(e: EventEntry, c: _Cluster) -> None:
 
 # What grouping works out from each article, for its next run in this process (newsgen.reuse):
 # its event mentions with their words, and the article with archive events.
-_MENTIONS: Reuse[tuple[list[_Mention], list[list[str]]]] = Reuse()
+_MENTIONS: Reuse[Told] = Reuse()
 _REWRITTEN: Reuse[Article] = Reuse()
 
 
-def _mentions_and_words(article: Article) -> tuple[list[_Mention], list[list[str]]]:
+def _mentions_and_words(article: Article) -> Told:
     """The article's mentions, and the words each is told with. A mention's fields come from
     the article alone, but for `vector`, which each run of `assign_events` sets anew."""
     found = _mentions(article)
