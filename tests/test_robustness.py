@@ -173,3 +173,23 @@ def test_huge_article_is_bounded(tmp_path):
     report = build_project(root)
     assert report.extracted == 1
     assert any("only the first" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../outside.html", "a/../../b.html", "a\\b.html", "", "a//b.html",
+                                  "a/./b.html", "people/", "."])
+def test_a_plan_writing_outside_the_output_or_spelling_a_file_two_ways_is_refused(path):
+    from newsgen.site.build import BuildError, _check_paths
+
+    with pytest.raises(BuildError, match="unsafe page path"):
+        _check_paths(["index.html", path])
+
+
+def test_a_plan_writing_a_file_twice_or_a_reserved_one_is_refused():
+    from newsgen.site.build import BuildError, _check_paths
+
+    _check_paths(["index.html", "people/a/index.html", "people/a/feed.xml"])
+    with pytest.raises(BuildError, match="two pages"):
+        _check_paths(["people/a/index.html", "people/a/index.html"])
+    for reserved in (".newsgen-manifest.json", "pagefind/pagefind.js"):
+        with pytest.raises(BuildError, match="reserved"):
+            _check_paths([reserved])

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, meta
@@ -663,11 +663,12 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 def _check_paths(paths: Iterable[str]) -> None:
-    """Refuse plans that would write outside the output folder or write one file twice."""
+    """Refuse plans that would write outside the output folder or write one file twice (each
+    file spelled one way: no empty, `.` or `..` segment, which also refuses absolute paths)."""
     seen: set[str] = set()
     for path in paths:
-        parts = PurePosixPath(path).parts
-        if not parts or path.startswith("/") or ".." in parts or "\\" in path:
+        segments = path.split("/")
+        if "\\" in path or "" in segments or "." in segments or ".." in segments:
             raise BuildError(f"unsafe page path {path!r}")
         if path in seen:
             raise BuildError(f"two pages would be written to {path!r}")
