@@ -14,7 +14,7 @@ from newsgen.records import (Article, Caption, Claim, DateMention, Entity, Event
                              Source, Span)
 from newsgen.site.collections import build_archive
 import newsgen.site.data as data_module
-from newsgen.site.data import DATA_FILES, SCHEMA, data_text, export_records, plan_data
+from newsgen.site.data import DATA_FILES, SCHEMA, data_file, export_records, plan_data
 
 
 def same(a: Any, b: Any, path: str = "$") -> None:
@@ -76,15 +76,15 @@ def test_to_dict_copies_containers() -> None:
     assert Article(slug="a", title="t", published=when).to_dict()["published"] == when
 
 
-def test_data_text_is_one_record_per_line() -> None:
+def test_a_data_file_is_one_record_per_line() -> None:
     records = [{"id": "é", "text": "« oui »\n</script>", "n": [1, None, True]}, {"id": "b"}]
-    text = data_text("people", records)
+    text = data_file("people", records).decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == '{"schema":"newsgen-export/1","count":2,"people":['
     assert lines[1:] == [json.dumps(records[0], ensure_ascii=False, separators=(",", ":")) + ",",
                          '{"id":"b"}', "]}"]
     assert text.endswith("\n") and json.loads(text) == {"schema": SCHEMA, "count": 2, "people": records}
-    assert json.loads(data_text("events", [])) == {"schema": SCHEMA, "count": 0, "events": []}
+    assert json.loads(data_file("events", [])) == {"schema": SCHEMA, "count": 0, "events": []}
 
 
 def test_plan_data_writes_every_record() -> None:
