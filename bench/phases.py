@@ -47,7 +47,7 @@ def main() -> None:
     args = ap.parse_args()
     for name in ("extract_changed", "load_articles", "_resolve"):
         timed(project, name)
-    for name in ("build_archive", "plan_site", "page_hashes", "plan_feeds", "plan_data", "_render_pages",
+    for name in ("build_archive", "plan_site", "page_hashes", "plan_feeds", "write_data", "_render_pages",
                  "_walk", "_update_spare", "_swap"):
         timed(site_build, name)
     timed(site_build._Folders, "link", "link (unchanged files, no spare copy)")

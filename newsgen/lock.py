@@ -28,7 +28,7 @@ LOCK_NAME = "build.lock"
 # Folders beside build/ that builds (`site/build.py`) and the server's search catch-up make with
 # `work_folder` and remove when they end: tmp- (the new tree), old- (the tree being replaced),
 # search- and search-old- (a search index being made or replaced).
-WORK_KINDS = ("tmp-", "old-", "search-", "search-old-")
+WORK_KINDS = ("tmp-", "old-", "search-", "search-old-", "data-")
 
 
 class ProjectLock:
@@ -92,6 +92,16 @@ def work_folder(out_dir: Path, kind: str) -> Path:
     if kind not in WORK_KINDS:
         raise ValueError(f"unknown kind of work folder: {kind!r}")
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}", dir=out_dir.parent))
+
+
+@contextmanager
+def scratch_folder(out_dir: Path, kind: str) -> Iterator[Path]:
+    """`work_folder`, removed with what it holds when the block ends, however it ends."""
+    folder = work_folder(out_dir, kind)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_leftovers(out_dir: Path) -> tuple[Path | None, list[Path]]:

@@ -147,3 +147,23 @@ def test_an_unwritable_memo_does_not_fail_the_export(tmp_path: Path) -> None:
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     articles = _memo_articles(2)
     assert plan_data(build_archive(articles), blocker / "data.pickle") == plan_data(build_archive(articles))
+
+
+def test_a_build_moves_the_export_into_its_tree_and_leaves_no_folder_of_its_own(tmp_path: Path) -> None:
+    """The export is written by a forked process into a folder beside build/, then moved."""
+    from newsgen.project import build_project
+    from newsgen.store import dumps
+
+    root = tmp_path / "proj"
+    (root / "articles").mkdir(parents=True)
+    for slug, day in (("a", "2024-01-01"), ("b", "2024-01-02")):
+        article = Article(slug=slug, title=slug.upper(), published=day, people=[Person("anne", "Anne")])
+        (root / "articles" / f"{slug}.md").write_text(dumps(article), encoding="utf-8")
+    for title in ("A", "A again"):  # a first build, then one whose export is made anew
+        (root / "articles" / "a.md").write_text(
+            dumps(Article(slug="a", title=title, published="2024-01-01", people=[Person("anne", "Anne")])),
+            encoding="utf-8")
+        assert not build_project(root, jobs=2).errors
+        articles = json.loads((root / "build" / "data" / "articles.json").read_bytes())["articles"]
+        assert {a["id"]: a["title"] for a in articles} == {"a": title, "b": "B"}
+        assert sorted(p.name for p in root.iterdir() if p.name.startswith(".build")) == []

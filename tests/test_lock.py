@@ -93,7 +93,7 @@ def test_a_killed_build_leaves_no_lock_behind(project: Path) -> None:
 def test_the_work_folders_of_a_killed_build_are_removed_by_the_next_build(project: Path) -> None:
     """A killed cold build leaves a whole site beside build/ (500 MB at 10,000 articles)."""
     left = [project / ".build.tmp-k1l2", project / ".build.old-3x4y", project / ".build.search-5z6w",
-            project / ".build.search-old-7v8u"]
+            project / ".build.search-old-7v8u", project / ".build.data-9t0s"]
     for folder in left:
         (folder / "articles/alpha").mkdir(parents=True)
         (folder / "articles/alpha/index.html").write_text("<p>left over</p>")

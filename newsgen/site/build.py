@@ -47,11 +47,11 @@ from newsgen.background import Background
 from newsgen.cache import MANIFEST
 from newsgen.config import SiteConfig
 from newsgen.files import UMASK, write_bytes_atomic
-from newsgen.lock import work_folder
+from newsgen.lock import scratch_folder, work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import build_archive
-from newsgen.site.data import data_paths, plan_data
+from newsgen.site.data import data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
 from newsgen.site.render import THEME_PACKAGE, THEME_TEMPLATES, make_environment, render_page
@@ -189,10 +189,13 @@ def render_site(
                  and all(p in old.files for p in old.generated))
     # The data export is the slowest file to make and depends on nothing planned or rendered
     # here: unless the records are the same as last time (then it is kept), a forked process
-    # makes it meanwhile, with the record digests just computed, and it is taken when the pages
-    # are written (a second of a first build at 10,000 articles). Its files are listed in the
-    # manifest by the archive hash (same records, same export), so nothing waits for their bytes.
-    with Background(plan_data, (archive, data_memo, digests), 1 if data_kept else jobs) as export:
+    # makes it meanwhile, with the record digests just computed, in a folder of its own, from
+    # which its files are moved into the new tree (a second of a first build at 10,000
+    # articles). Its files are listed in the manifest by the archive hash (same records, same
+    # export), so nothing waits for their bytes.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with (scratch_folder(out_dir, "data-") as data_dir,
+          Background(write_data, (archive, data_dir, data_memo, digests), 1 if data_kept else jobs) as export):
         result = SiteBuild(warnings=list(archive.warnings))
         if search and pagefind is None:
             result.warnings.append(MISSING)
@@ -242,7 +245,6 @@ def render_site(
                 write_bytes_atomic(out_dir / MANIFEST, new.dumps())
             return result
 
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = work_folder(out_dir, "tmp-")
         try:
             rendered = {p.path for p in todo if isinstance(p, Page)}
@@ -260,7 +262,8 @@ def render_site(
             reindex = new.search and (maybe_index or bool(new.indexed & rendered)
                                       or any(p in old.indexed for p in rendered))
             if data_todo:  # (kept but missing from build/: made here)
-                changed += export.result()
+                for path in export.result():
+                    tree.adopt(data_dir / path, path)
             for file in changed:
                 tree.write(file.path, file.data)
             result.written = sorted(written)
@@ -534,6 +537,10 @@ class _Folders:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+
+    def adopt(self, source: Path, rel: str) -> None:
+        """Move a file made elsewhere on this filesystem into the tree."""
+        os.rename(source, self._parent(rel))
 
     def link(self, source: Path, rel: str) -> None:
         target = self._parent(rel)

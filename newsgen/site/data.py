@@ -149,6 +149,20 @@ def plan_data(archive: Archive, memo: Path | None = None, digests: Digests | Non
     return [File(path, files[name]) for name, path in zip(DATA_FILES, data_paths())]
 
 
+def write_data(archive: Archive, folder: Path, memo: Path | None = None, digests: Digests | None = None
+               ) -> list[str]:
+    """`plan_data`'s files written under `folder`; returns their paths. Made in a forked process,
+    they are moved into the new tree from there: their 80 MB at 10,000 articles do not go
+    through a pipe to the build's process, which would take them in while it works."""
+    paths = []
+    for file in plan_data(archive, memo, digests):
+        target = folder / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data)
+        paths.append(file.path)
+    return paths
+
+
 def _memo_version() -> str:
     """The code an article's line depends on: this module, the records' fields and the digests
     (pages.py), as the record cache fingerprints its own code."""
