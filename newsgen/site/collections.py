@@ -187,13 +187,9 @@ class CollectionSpec:
     # entries (of this collection) a claim belongs to, given the resolved claim
     claim_owners: Callable[[ClaimRef], Iterable[Entry]]
     # (relation, link) pairs for an entry from one article it appears in
-    relations: Callable[[ArticleItem, Entry, Member], Iterable[tuple[str, Link]]] = (
-        lambda item, entry, member: ()
-    )
+    relations: Callable[[ArticleItem, Entry, Member], Iterable[tuple[str, Link]]] | None = None
     # (relation, link) pairs for an entry from one claim it owns
-    claim_relations: Callable[[ClaimRef, Entry], Iterable[tuple[str, Link]]] = (
-        lambda ref, entry: ()
-    )
+    claim_relations: Callable[[ClaimRef, Entry], Iterable[tuple[str, Link]]] | None = None
 
 
 @dataclass
@@ -412,15 +408,18 @@ def _resolve_claim(item: ArticleItem, number: int, claim: Claim, archive: dict[s
     return ref
 
 
-# Each article's body, for the next build of this process (newsgen.reuse).
+# Each article's body and members (by kind), for the next build of this process (newsgen.reuse).
 _BODIES: Reuse[Body] = Reuse()
+_MEMBERS: Reuse[dict[str, list[Member]]] = Reuse()
 
 
 def build_archive(articles: list[Article]) -> Archive:
     """Build items and collections in one pass over the articles (oldest first, so the
     first-seen facts and spellings are the earliest reported)."""
     _BODIES.start()
-    collections = {spec.kind: Collection(spec) for spec in SPECS}
+    _MEMBERS.start()
+    specs = {spec.kind: spec for spec in SPECS}
+    collections = {kind: Collection(spec) for kind, spec in specs.items()}
     warnings: list[str] = []
     items: list[ArticleItem] = []
     unresolved: list[ClaimRef] = []  # claims whose speaker or relay the article did not name
@@ -431,10 +430,12 @@ def build_archive(articles: list[Article]) -> Archive:
         warnings.extend(body.warnings)
         items.append(item)
 
+        members = _MEMBERS.get(article, None, lambda: {kind: list(spec.members(article))  # noqa: B023
+                                                       for kind, spec in specs.items()})
         appearances: dict[str, list[tuple[Entry, Member]]] = {}  # by kind
         for kind, collection in collections.items():
             found = appearances[kind] = []
-            for member in collection.spec.members(article):
+            for member in members[kind]:
                 if not member.id:
                     warnings.append(f"article {article.slug!r}: {kind} "
                                     f"{member.name!r} has no id; skipped")
@@ -447,10 +448,10 @@ def build_archive(articles: list[Article]) -> Archive:
         item.main_events = [e for e in item.events if e.id in main_ids]
         _index_names(item, [*appearances["person"], *appearances["source"]])
 
-        for kind, collection in collections.items():
-            relations = collection.spec.relations
-            for entry, member in appearances[kind]:
-                _add(entry, relations(item, entry, member))
+        for kind, spec in specs.items():
+            if spec.relations is not None:
+                for entry, member in appearances[kind]:
+                    _add(entry, spec.relations(item, entry, member))
 
         for number, claim in enumerate(article.claims, start=1):
             ref = _resolve_claim(item, number, claim, collections)
@@ -471,13 +472,13 @@ def build_archive(articles: list[Article]) -> Archive:
         if ref.via is None and ref.claim.via:
             ref.via = names.get(name_key(ref.claim.via))
 
-    specs = [collection.spec for collection in collections.values()]
     for item in items:
         for ref in item.claims:
-            for spec in specs:
+            for spec in specs.values():
                 for owner in _unique(spec.claim_owners(ref)):
                     owner.claims.append(ref)
-                    _add(owner, spec.claim_relations(ref, owner))
+                    if spec.claim_relations is not None:
+                        _add(owner, spec.claim_relations(ref, owner))
 
     _link_related_events(collections["event"], items)
     for collection in collections.values():
