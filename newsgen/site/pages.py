@@ -537,6 +537,7 @@ class Digests:
     def __init__(self) -> None:
         self._memo: dict[int, bytes] = {}
         self._listed: dict[int, bytes] = {}  # records, items and claims as listed
+        self._links: dict[int, bytes] = {}  # items' entries (Digests._entries)
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=5)
         self._pickler.fast = True  # no memo: the bytes depend on the values, not on object identity
@@ -594,11 +595,21 @@ class Digests:
             parts = [b"%d:%s" % (len(item.slug), item.slug.encode()), self.record(item.article, listed)]
             if listed:  # which claims' sentences the text holds (`#claim-N` links), from the text
                 parts.append(repr(sorted(item.anchored)).encode())
+            parts.append(self._entries(item))
+            digest = memo[id(item)] = hashlib.sha1(b"".join(parts)).digest()
+        return digest
+
+    def _entries(self, item: ArticleItem) -> bytes:
+        """The item's groups of entries, each as its length and its entries' digests (the same
+        for the whole and the listed digest, so made once)."""
+        found = self._links.get(id(item))
+        if found is None:
+            parts = []
             for group in (item.people, item.sources, item.events, item.main_events):
                 parts.append(b"%d:" % len(group))
                 parts += map(self.entry, group)
-            digest = memo[id(item)] = hashlib.sha1(b"".join(parts)).digest()
-        return digest
+            found = self._links[id(item)] = b"".join(parts)
+        return found
 
     def _link(self, entry: Entry | None) -> bytes:
         """`+` and the entry's digest (20 bytes), or `-` for none: parts that cannot run together."""
