@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - not POSIX
 LOCK_NAME = "build.lock"
 # Folders beside build/ that builds (`site/build.py`) and the server's search catch-up make with
 # `work_folder` and remove when they end: tmp- (the new tree), old- (the tree being replaced),
-# search- and search-old- (a search index being made or replaced).
+# search- and search-old- (a search index being made or replaced), data- (the data export,
+# written by a forked process and moved into the new tree).
 WORK_KINDS = ("tmp-", "old-", "search-", "search-old-", "data-")
 
 
