@@ -113,9 +113,7 @@ class SearchCatchUp:
         try:
             index = BackgroundIndex(binary, self.site, pages, work / BUNDLE_FOLDER)
         except OSError as err:
-            shutil.rmtree(work, ignore_errors=True)
-            if held is not None:
-                held.release()
+            _clear(work, held)
             print(f"error: search: cannot run {binary}: {err}", file=sys.stderr)
             return
         self.job = (index, made_from, time.perf_counter(), held)
@@ -138,9 +136,7 @@ class SearchCatchUp:
         except (SearchIndexError, OSError) as err:
             print(f"error: {err}; the search index is the previous one until the next build", file=sys.stderr)
         finally:
-            shutil.rmtree(index.bundle.parent, ignore_errors=True)
-            if held is not None:
-                held.release()
+            _clear(index.bundle.parent, held)
         if installed:
             print(f"search: index updated ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
         return installed
@@ -151,9 +147,14 @@ class SearchCatchUp:
             index, held = self.job[0], self.job[3]
             self.job = None
             index.cancel()
-            shutil.rmtree(index.bundle.parent, ignore_errors=True)
-            if held is not None:
-                held.release()
+            _clear(index.bundle.parent, held)
+
+
+def _clear(work: Path, held: ProjectLock | None) -> None:
+    """The end of a Pagefind run: its work folder goes, and builds may start again."""
+    shutil.rmtree(work, ignore_errors=True)
+    if held is not None:
+        held.release()
 
 
 class Watcher:
