@@ -418,8 +418,7 @@ def build_archive(articles: list[Article]) -> Archive:
     first-seen facts and spellings are the earliest reported)."""
     _BODIES.start()
     _MEMBERS.start()
-    specs = {spec.kind: spec for spec in SPECS}
-    collections = {kind: Collection(spec) for kind, spec in specs.items()}
+    collections = {spec.kind: Collection(spec) for spec in SPECS}
     warnings: list[str] = []
     items: list[ArticleItem] = []
     unresolved: list[ClaimRef] = []  # claims whose speaker or relay the article did not name
@@ -430,8 +429,8 @@ def build_archive(articles: list[Article]) -> Archive:
         warnings.extend(body.warnings)
         items.append(item)
 
-        members = _MEMBERS.get(article, None, lambda: {kind: list(spec.members(article))  # noqa: B023
-                                                       for kind, spec in specs.items()})
+        members = _MEMBERS.get(article, None, lambda: {kind: list(c.spec.members(article))  # noqa: B023
+                                                       for kind, c in collections.items()})
         appearances: dict[str, list[tuple[Entry, Member]]] = {}  # by kind
         for kind, collection in collections.items():
             found = appearances[kind] = []
@@ -448,10 +447,11 @@ def build_archive(articles: list[Article]) -> Archive:
         item.main_events = [e for e in item.events if e.id in main_ids]
         _index_names(item, [*appearances["person"], *appearances["source"]])
 
-        for kind, spec in specs.items():
-            if spec.relations is not None:
+        for kind, collection in collections.items():
+            relations = collection.spec.relations
+            if relations is not None:
                 for entry, member in appearances[kind]:
-                    _add(entry, spec.relations(item, entry, member))
+                    _add(entry, relations(item, entry, member))
 
         for number, claim in enumerate(article.claims, start=1):
             ref = _resolve_claim(item, number, claim, collections)
@@ -472,9 +472,10 @@ def build_archive(articles: list[Article]) -> Archive:
         if ref.via is None and ref.claim.via:
             ref.via = names.get(name_key(ref.claim.via))
 
+    specs = [collection.spec for collection in collections.values()]
     for item in items:
         for ref in item.claims:
-            for spec in specs.values():
+            for spec in specs:
                 for owner in _unique(spec.claim_owners(ref)):
                     owner.claims.append(ref)
                     if spec.claim_relations is not None:
