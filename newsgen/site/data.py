@@ -15,8 +15,8 @@ import hashlib
 import json
 import os
 import pickle
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from newsgen.cache import code_fingerprint
