@@ -1,15 +1,18 @@
 """The shortcuts that make the whole-archive passes fast keep their meaning: body segments cut
 on demand, the precomputed newest-first order, cheaper record digests and page hashes that
-still change whenever a page's output would."""
+still change whenever a page's output would, and an archive updated after an edit."""
 from __future__ import annotations
 
 import copy
 import pickle
 
+import pytest
+
 from newsgen.config import SiteConfig
 from newsgen.records import Article, Claim, Event, Origin, Paragraph, Person, Source, Span
 from newsgen.site.body import build_body
-from newsgen.site.collections import build_archive, by_rank, newest_first
+from newsgen.site import collections
+from newsgen.site.collections import build_archive, by_rank, newest_first, update_archive
 from newsgen.site.pages import Digests, page_hashes, plan_site
 
 
@@ -134,3 +137,99 @@ def test_record_digest_of_unexpected_values() -> None:
     assert len(digests) == 3
     assert Digests().record(copy.deepcopy(odd)) == Digests().record(odd)
     assert Digests().record(copy.deepcopy(nested)) == Digests().record(nested)
+
+
+# A server's rebuild after an edit that leaves the archive's entries as they were updates the last
+# archive instead of building it again (collections.update_archive), and takes the last build's
+# digests of what the edit did not touch (pages.Digests): both must give what a fresh build gives.
+
+
+def _text(article: Article) -> None:
+    article.body[0].text += " Le bilan a été revu."
+    article.body[0].end += len(" Le bilan a été revu.")
+
+
+def _lose(claim: Claim) -> None:
+    """No sentence of the body is the claim's any more."""
+    claim.text = "introuvable"
+    claim.start = claim.end = claim.sentence_start = claim.sentence_end = 0
+
+
+TEXT_EDITS = {
+    "text": _text,
+    "title": lambda a: setattr(a, "title", "Autre titre"),
+    "claim wording": lambda a: setattr(a.claims[0], "text", "a dit autre chose"),
+    "claim quote": lambda a: setattr(a.claims[0], "quote", True),
+    "claim moved": lambda a: (setattr(a.claims[0], "sentence_start", 0), setattr(a.claims[0], "sentence_end", 24)),
+    "mention moved": lambda a: setattr(a.people[0].mentions[0], "start", 3),
+}
+
+SHAPE_EDITS = {
+    "person added": lambda a: a.people.append(Person("zoe", "Zoé Roux")),
+    "person renamed": lambda a: setattr(a.people[0], "name", "Anne Martin-Roux"),
+    "alias": lambda a: a.people[0].aliases.append("A. Martin"),
+    "role": lambda a: a.people[0].roles.append("ministre"),
+    "date": lambda a: setattr(a, "published", "2022-01-01"),
+    "slug": lambda a: setattr(a, "slug", "z"),
+    "source file": lambda a: setattr(a, "source_file", None),
+    "claim speaker": lambda a: setattr(a.claims[0], "speaker", "Paul Durand"),
+    "claim speaker id": lambda a: setattr(a.claims[0], "speaker_id", "paul"),
+    "claim relay": lambda a: setattr(a.claims[0], "via", None),
+    "claim kind": lambda a: setattr(a.claims[0], "kind", "denial"),
+    "claim added": lambda a: a.claims.append(Claim("Paul Durand", "a répondu", 0, 5)),
+    "claim lost": lambda a: _lose(a.claims[0]),  # a warning of its body
+    "event place": lambda a: setattr(a.events[0], "place", "Genève"),
+    "event participants": lambda a: a.events[0].participants.append("Paul Durand"),
+    "event related": lambda a: a.events[0].related.append("autre"),
+    "main event": lambda a: setattr(a.events[0], "main", False),
+    "source": lambda a: a.sources.append(Source("afp", "AFP")),
+}
+
+
+def _all_hashes(archive: object, digests: Digests) -> dict[str, str]:
+    pages = plan_site(archive, SiteConfig())  # type: ignore[arg-type]
+    return dict(zip((p.path for p in pages), page_hashes(pages, {}, "", digests, {"person.html", "index.html"})))
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(collections, "_LAST", None)  # no archive of an earlier test to update
+
+
+@pytest.mark.parametrize("edit", [*TEXT_EDITS, *SHAPE_EDITS])
+def test_updated_archive_is_the_archive_built_anew(fresh: None, edit: str) -> None:
+    records = _records()
+    archive, updated = update_archive(records)
+    assert updated is None  # nothing to update yet
+    digests = Digests()
+    before = _all_hashes(archive, digests)
+    assert all(item.paragraphs for item in archive.articles)  # cut from the bodies before the edit
+    edited = copy.deepcopy(records[0])
+    (TEXT_EDITS | SHAPE_EDITS)[edit](edited)
+    new = [edited, *records[1:]]
+
+    archive, updated = update_archive(new)
+    if edit in TEXT_EDITS:
+        assert updated is not None and [item.article for item in updated] == [edited]
+    else:
+        assert updated is None
+    carried = Digests(digests, updated or ())
+    expected = _all_hashes(build_archive(copy.deepcopy(new)), Digests())
+    assert _all_hashes(archive, carried) == _all_hashes(archive, Digests()) == expected
+    assert before != expected
+    item = next(i for i in archive.articles if i.article is edited)
+    assert item.paragraphs == build_body(edited).paragraphs
+    assert all(ref.claim is claim for ref, claim in zip(item.claims, edited.claims))
+
+
+def test_an_archive_updated_again_and_again(fresh: None) -> None:
+    """Each update starts from the last one, and an edit of its shape in between builds anew."""
+    records = _records()
+    update_archive(records)
+    for round, edit in enumerate(["text", "title", "person added", "text", "claim wording"]):
+        i = round % len(records)
+        records[i] = copy.deepcopy(records[i])
+        (TEXT_EDITS | SHAPE_EDITS)[edit](records[i])
+        archive, updated = update_archive(list(records))
+        assert (updated is not None) == (edit in TEXT_EDITS)
+        assert _all_hashes(archive, Digests()) == _all_hashes(build_archive(copy.deepcopy(records)), Digests())

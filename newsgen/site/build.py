@@ -50,7 +50,7 @@ from newsgen.files import UMASK, write_bytes_atomic
 from newsgen.lock import scratch_folder, work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
-from newsgen.site.collections import build_archive
+from newsgen.site.collections import Archive, update_archive
 from newsgen.site.data import data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
@@ -64,6 +64,11 @@ INDEXED_MARK = b"data-pagefind-body"
 PARALLEL_RENDER = 300  # pages: from this many, render in worker processes from the start
 SERIAL_RENDER_SECONDS = 0.15  # fewer pages: render them here, unless they take longer than this
 FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not write
+
+
+# The archive of this process's last build and its digests, which the next build takes up when it
+# updates that archive (see `pages.Digests`).
+_DIGESTS: tuple[Archive, Digests] | None = None
 
 
 class BuildError(RuntimeError):
@@ -178,11 +183,14 @@ def render_site(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
-    archive = build_archive(articles)
+    global _DIGESTS
+    archive, updated = update_archive(articles)
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
-    digests = Digests()
+    last = _DIGESTS[1] if updated is not None and _DIGESTS is not None and _DIGESTS[0] is archive else None
+    digests = Digests(last, updated or ())
+    _DIGESTS = (archive, digests)
     new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
     new.generated = data_paths()
     data_kept = (new.archive == old.archive and not full and old.generated == new.generated

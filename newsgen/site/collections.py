@@ -72,7 +72,7 @@ class Role:
     item: ArticleItem
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ClaimRef:
     """A claim in its article, with its speaker and relay resolved to entries when possible."""
 
@@ -86,6 +86,9 @@ class ClaimRef:
 
     def __post_init__(self) -> None:
         self.kind = claim_kind(self.claim.kind)
+
+    def __repr__(self) -> str:  # (the default shows the archive reachable from it)
+        return f"ClaimRef({self.item.article.slug!r}, {self.number})"
 
     @property
     def anchor(self) -> str:
@@ -101,7 +104,7 @@ class ClaimRef:
         return f"{self.item.url}#{self.anchor}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Entry:
     """One page-worthy entity: a person, an event or a source, merged across articles."""
 
@@ -118,12 +121,15 @@ class Entry:
     related: dict[str, list[Link]] = field(default_factory=dict)
     names: Counter[str] = field(default_factory=Counter)
 
+    def __repr__(self) -> str:
+        return f"Entry({self.kind!r}, {self.id!r})"
+
     @property
     def url(self) -> str:
         return f"{self.folder}/{self.slug}/"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ArticleItem:
     """An article with what the site adds: its slug, segmented body and resolved links."""
 
@@ -146,6 +152,9 @@ class ArticleItem:
 
     def __post_init__(self) -> None:
         self.date = self.article.published or self.article.date
+
+    def __repr__(self) -> str:
+        return f"ArticleItem({self.article.slug!r})"
 
     @property
     def url(self) -> str:
@@ -491,6 +500,90 @@ def build_archive(articles: list[Article]) -> Archive:
     for rank, item in enumerate(items):
         item.rank = rank
     return Archive(items, collections["person"], collections["source"], collections["event"], warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# The last archive, brought up to date
+
+
+@dataclass
+class _Built:
+    """What `update_archive` returned last, and from what."""
+
+    articles: list[Article]
+    items: list[ArticleItem]  # each article's item, in the order of `articles`
+    archive: Archive
+
+
+_LAST: _Built | None = None
+
+
+def update_archive(articles: list[Article]) -> tuple[Archive, list[ArticleItem] | None]:
+    """`build_archive`, or the archive this returned last brought up to date in place, with the
+    items it updated (None when the archive is built anew).
+
+    A server builds the whole archive after each edit, and most edits leave what the archive is
+    made of as it was: an article's text, a caption, a claim's wording. When every record that is
+    not the same object as last time has the same `_shape` as the record it replaces (and its
+    body the same warnings), the entries, links, claim owners and slugs are those of the last
+    archive: only the items of those records change, given the new record and body. (A second
+    at 10,000 articles, on every such edit.) The archive returned before must not be used after
+    this call: it may be the one updated.
+    """
+    global _LAST
+    last, _LAST = _LAST, None  # an error below leaves no half-updated archive for the next call
+    edits = _text_edits(last, articles) if last is not None else None
+    if last is None or edits is None:
+        archive = build_archive(articles)
+        by_record = {id(item.article): item for item in archive.articles}
+        items = [by_record[id(article)] for article in articles]
+        updated = None
+    else:
+        archive, items = last.archive, last.items
+        for i, body in edits:
+            _update_item(items[i], articles[i], body)
+        updated = [items[i] for i, _ in edits]
+    if len(set(map(id, items))) == len(items):  # (one record twice: no item of its own to update)
+        _LAST = _Built(list(articles), items, archive)
+    return archive, updated
+
+
+def _text_edits(last: _Built, articles: list[Article]) -> list[tuple[int, Body]] | None:
+    """The positions of the records changed since `last`, with their new bodies, when each has
+    the shape of the record it replaces; None when the archive must be built anew."""
+    if len(articles) != len(last.articles):
+        return None
+    edits = []
+    for i, (old, new) in enumerate(zip(last.articles, articles)):
+        if old is new:
+            continue
+        if _shape(old) != _shape(new):
+            return None
+        body = _BODIES.get(new, None, lambda: build_body(new))  # noqa: B023 (called at once)
+        if body.warnings != last.items[i].body.warnings:  # (the archive's warnings hold them)
+            return None
+        edits.append((i, body))
+    return edits
+
+
+def _shape(article: Article) -> tuple[object, ...]:
+    """What `build_archive` reads of a record besides what only its own body is made from (the
+    text, the claims' offsets): the dates and slug that order and name it, its members, its
+    events' links and what resolves its claims. Records of one shape make the same entries,
+    links, claim owners and slugs."""
+    return (article.published, article.date, article.slug, article.source_file,
+            [list(spec.members(article)) for spec in SPECS],
+            [(e.id, e.main, e.participants, e.related) for e in article.events],
+            [(c.kind, c.speaker, c.speaker_id, c.speaker_aliases, c.via) for c in article.claims])
+
+
+def _update_item(item: ArticleItem, article: Article, body: Body) -> None:
+    """Give `item` its new record (of the same shape) and body."""
+    item.article = article
+    item.body = body
+    item.__dict__.pop("paragraphs", None)  # cut from the old body (a cached_property)
+    for ref, claim in zip(item.claims, article.claims):
+        ref.claim = claim
 
 
 def _link_related_events(events: Collection, items: list[ArticleItem]) -> None:
