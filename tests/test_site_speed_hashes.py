@@ -13,7 +13,7 @@ from newsgen.records import Article, Claim, Event, Origin, Paragraph, Person, So
 from newsgen.site.body import build_body
 from newsgen.site import collections
 from newsgen.site.collections import build_archive, by_rank, newest_first, update_archive
-from newsgen.site.pages import Digests, page_hashes, plan_site
+from newsgen.site.pages import Digests, Page, page_hashes, plan_site
 
 
 def _article(slug: str, published: str | None, people: list[tuple[str, str]], *, kind: str = "statement",
@@ -210,12 +210,12 @@ def test_updated_archive_is_the_archive_built_anew(fresh: None, edit: str) -> No
 
     archive, updated = update_archive(new)
     if edit in TEXT_EDITS:
-        assert updated is not None and [item.article for item in updated] == [edited]
+        assert updated is not None and [(item.article, old) for item, old in updated] == [(edited, records[0])]
     else:
         assert updated is None
-    carried = Digests(digests, updated or ())
+    hashes = _all_hashes(archive, Digests(digests, updated))  # as the build does
     expected = _all_hashes(build_archive(copy.deepcopy(new)), Digests())
-    assert _all_hashes(archive, carried) == _all_hashes(archive, Digests()) == expected
+    assert hashes == _all_hashes(archive, Digests()) == expected
     assert before != expected
     item = next(i for i in archive.articles if i.article is edited)
     assert item.paragraphs == build_body(edited).paragraphs
@@ -225,11 +225,35 @@ def test_updated_archive_is_the_archive_built_anew(fresh: None, edit: str) -> No
 def test_an_archive_updated_again_and_again(fresh: None) -> None:
     """Each update starts from the last one, and an edit of its shape in between builds anew."""
     records = _records()
-    update_archive(records)
+    archive, _ = update_archive(records)
+    digests = Digests()
+    _all_hashes(archive, digests)
     for round, edit in enumerate(["text", "title", "person added", "text", "claim wording"]):
         i = round % len(records)
         records[i] = copy.deepcopy(records[i])
         (TEXT_EDITS | SHAPE_EDITS)[edit](records[i])
         archive, updated = update_archive(list(records))
         assert (updated is not None) == (edit in TEXT_EDITS)
-        assert _all_hashes(archive, Digests()) == _all_hashes(build_archive(copy.deepcopy(records)), Digests())
+        digests = Digests(digests, updated)
+        hashes = _all_hashes(archive, digests)
+        assert hashes == _all_hashes(build_archive(copy.deepcopy(records)), Digests())
+
+
+def test_a_page_holding_a_record_alone_follows_its_edit(fresh: None) -> None:
+    """A page whose inputs hold an article's record but not its item (no such page in the theme
+    yet) is hashed again when the record is replaced; a page holding neither keeps its hash."""
+    records = _records()
+    archive, _ = update_archive(records)
+    first = next(i for i in archive.articles if i.article is records[0])
+    other = next(i for i in archive.articles if i.article is records[3])
+    pages = [Page("a.html", "t.html", {"record": first.article}), Page("b.html", "t.html", {"item": other})]
+    digests = Digests()
+    before = page_hashes(pages, {}, "", digests)
+    edited = copy.deepcopy(records[0])
+    _text(edited)
+    archive, updated = update_archive([edited, *records[1:]])
+    assert updated is not None
+    pages = [Page("a.html", "t.html", {"record": first.article}), Page("b.html", "t.html", {"item": other})]
+    after = page_hashes(pages, {}, "", Digests(digests, updated))
+    assert after == page_hashes(pages, {}, "", Digests())
+    assert after[0] != before[0] and after[1] == before[1]

@@ -188,8 +188,8 @@ def render_site(
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
-    last = _DIGESTS[1] if updated is not None and _DIGESTS is not None and _DIGESTS[0] is archive else None
-    digests = Digests(last, updated or ())
+    last = _DIGESTS[1] if _DIGESTS is not None and _DIGESTS[0] is archive else None
+    digests = Digests(last, updated)
     _DIGESTS = (archive, digests)
     new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
     new.generated = data_paths()

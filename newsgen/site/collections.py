@@ -518,9 +518,13 @@ class _Built:
 _LAST: _Built | None = None
 
 
-def update_archive(articles: list[Article]) -> tuple[Archive, list[ArticleItem] | None]:
+# An item given a new record, and the record it had.
+Replaced = tuple[ArticleItem, Article]
+
+
+def update_archive(articles: list[Article]) -> tuple[Archive, list[Replaced] | None]:
     """`build_archive`, or the archive this returned last brought up to date in place, with the
-    items it updated (None when the archive is built anew).
+    items it updated and their former records (None when the archive is built anew).
 
     A server builds the whole archive after each edit, and most edits leave what the archive is
     made of as it was: an article's text, a caption, a claim's wording. When every record that is
@@ -540,9 +544,9 @@ def update_archive(articles: list[Article]) -> tuple[Archive, list[ArticleItem] 
         updated = None
     else:
         archive, items = last.archive, last.items
+        updated = [(items[i], last.articles[i]) for i, _ in edits]
         for i, body in edits:
             _update_item(items[i], articles[i], body)
-        updated = [items[i] for i, _ in edits]
     if len(set(map(id, items))) == len(items):  # (one record twice: no item of its own to update)
         _LAST = _Built(list(articles), items, archive)
     return archive, updated

@@ -6,6 +6,7 @@ writes files.
 """
 from __future__ import annotations
 
+import bisect
 import copyreg
 import hashlib
 import io
@@ -31,6 +32,7 @@ from newsgen.site.collections import (
     Collection,
     Entry,
     Link,
+    Replaced,
     Role,
     by_rank,
     name_key,
@@ -534,23 +536,31 @@ class Digests:
     re-renders their page and the indexes listing them, not every article that mentions them.
     """
 
-    def __init__(self, last: Digests | None = None, updated: Iterable[ArticleItem] = ()) -> None:
-        """`last`: the Digests of the last build, when this build's archive is the one it
-        digested, with only the `updated` items given new records (see
+    def __init__(self, last: Digests | None = None, replaced: Iterable[Replaced] | None = None) -> None:
+        """`last`, `replaced`: the Digests of the last build, when this build's archive is the
+        one it digested with only the `replaced` items given new records (see
         `collections.update_archive`): its digests of the other items, of every entry and of
-        the other items' claims still hold, and are taken (a third of the page hashes' time)."""
+        the other items' claims still hold, and are taken (a third of the page hashes' time).
+        `stale` then holds the digests that no longer do, the replaced records' included."""
         self._memo: dict[int, bytes] = {}  # entries, items and claims
         self._listed: dict[int, bytes] = {}  # items and claims as listed
         self._links: dict[int, bytes] = {}  # items' entries (Digests._entries)
         self._records: dict[int, bytes] = {}  # by identity for one build: see `record`
         self._records_listed: dict[int, bytes] = {}
-        if last is not None:
+        self.last = last if replaced is not None else None
+        self.stale: set[bytes] = set()
+        if last is not None and replaced is not None:
             self._memo, self._listed, self._links = dict(last._memo), dict(last._listed), dict(last._links)
-            for item in updated:
-                for memo in (self._memo, self._listed, self._links):
-                    memo.pop(id(item), None)
-                    for ref in item.claims:
-                        memo.pop(id(ref), None)
+            for item, record in replaced:
+                for memo in (self._memo, self._listed):
+                    for key in (id(item), *map(id, item.claims)):
+                        digest = memo.pop(key, None)
+                        if digest is not None:
+                            self.stale.add(digest)
+                self._links.pop(id(item), None)
+                for memo in (last._records, last._records_listed):
+                    if id(record) in memo:
+                        self.stale.add(memo[id(record)])
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=5)
         self._pickler.fast = True  # no memo: the bytes depend on the values, not on object identity
@@ -676,6 +686,36 @@ def _inputs_pickler(buffer: io.BytesIO, digests: Digests, listed: bool) -> pickl
     return pickler
 
 
+@dataclass
+class _Hashed:
+    """What a `page_hashes` call hashed: the next call may take up its hashes (see there)."""
+
+    digests: Digests
+    key: tuple[Any, ...]  # (salts, common, listing)
+    paths: list[str]
+    templates: list[str]
+    inputs: list[bytes | None]  # each page's pickled inputs (None: unhashable)
+    hashes: list[str]
+
+    def holding(self, digests: set[bytes]) -> set[int]:
+        """The pages whose pickled inputs hold any of `digests` (20 random bytes each: a page
+        that holds one by chance is only hashed again)."""
+        ends, found, offset = [], set(), 0
+        for data in self.inputs:
+            offset += len(data) if data is not None else 0
+            ends.append(offset)
+        joined = b"".join(data for data in self.inputs if data is not None)
+        for digest in digests:
+            at = joined.find(digest)
+            while at >= 0:
+                found.add(bisect.bisect_right(ends, at))
+                at = joined.find(digest, at + 1)
+        return found
+
+
+_HASHED: _Hashed | None = None
+
+
 def page_hashes(pages: list[Page], salts: Mapping[str, str], common: str = "",
                 digests: Digests | None = None, listing: Container[str] = ()) -> list[str]:
     """A hash of each page's inputs: its context and `inputs`, the template files it uses
@@ -685,12 +725,29 @@ def page_hashes(pages: list[Page], salts: Mapping[str, str], common: str = "",
 
     The same archive gives the same hashes in any process; a page whose context cannot be
     pickled gets a hash that never matches, so it is always rendered.
+
+    When `digests` took up those of the last call's (the archive updated in place, see
+    `Digests`) and the pages, templates and settings are the same, a page whose inputs held
+    none of the digests gone stale keeps its hash: its inputs are the same objects, and their
+    digests the same. (At 10,000 articles, pickling 17,500 pages took half a second.)
     """
+    global _HASHED
     digests = digests or Digests()
+    key = (dict(salts), common, listing)
+    last, _HASHED = _HASHED, None
+    paths, templates = [p.path for p in pages], [p.template for p in pages]
+    same = (last is not None and digests.last is last.digests and last.key == key
+            and last.paths == paths and last.templates == templates)
+    redo = last.holding(digests.stale) if same and last is not None else None
     buffer = io.BytesIO()
     whole, listed = _inputs_pickler(buffer, digests, False), _inputs_pickler(buffer, digests, True)
+    inputs: list[bytes | None] = []
     out = []
-    for page in pages:
+    for i, page in enumerate(pages):
+        if redo is not None and last is not None and i not in redo and last.inputs[i] is not None:
+            inputs.append(last.inputs[i])
+            out.append(last.hashes[i])
+            continue
         pickler = listed if page.template in listing else whole
         buffer.seek(0)
         buffer.truncate()
@@ -698,11 +755,15 @@ def page_hashes(pages: list[Page], salts: Mapping[str, str], common: str = "",
         try:
             pickler.dump((page.context, page.inputs))
         except Exception:
+            inputs.append(None)
             out.append(f"unhashable-{id(page)}")
             continue
-        h = hashlib.sha1(buffer.getvalue())
+        data = buffer.getvalue()
+        inputs.append(data)
+        h = hashlib.sha1(data)
         h.update(f"\0{page.template}\0{salts.get(page.template, '')}\0{common}".encode())
         out.append(h.hexdigest())
+    _HASHED = _Hashed(digests, key, paths, templates, inputs, out)
     return out
 
 
