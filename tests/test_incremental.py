@@ -367,6 +367,10 @@ def test_template_change_rerenders_only_the_pages_using_it(project: Path) -> Non
     changed = rewritten(before, tree(build))
     assert changed == {page("people/anne-martin"), page("people/paul-durand"), page("people/marc-petit"),
                        MANIFEST}
+    # Edited again: this process compiled the first version (and keeps compiled templates).
+    (project / "templates" / "person.html").write_text(source.replace("<h1>", "<h1 class=q>"), encoding="utf-8")
+    build_project(project)
+    assert "<h1 class=q>" in (build / page("people/anne-martin")).read_text(encoding="utf-8")
 
 
 def test_a_build_may_leave_the_search_for_later_and_the_next_one_catches_up(project: Path, fake_pagefind) -> None:
