@@ -464,7 +464,7 @@ def template_salts(env: Environment, names: Iterable[str]) -> Templates:
         sources[name] = source
         if not filename or not os.path.realpath(filename).startswith(theme):
             theirs.add(name)
-        refs[name] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
+        refs[name] = _references(env, source, name, filename)
         for ref in refs[name]:
             if ref is not None:
                 visit(ref)
@@ -497,6 +497,20 @@ def template_salts(env: Environment, names: Iterable[str]) -> Templates:
         if not dynamic and not theirs.intersection(seen):
             result.listing.add(name)
     return result
+
+
+def _references(env: Environment, source: str, name: str, filename: str | None) -> list[str | None]:
+    """The templates `source` extends, imports or includes (None: a name known only when
+    rendering), parsed once per source in a process: a server parsed every template anew at
+    each rebuild."""
+    key = (source, name, filename)
+    found = _REFERENCES.get(key)
+    if found is None:
+        found = _REFERENCES[key] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
+    return found
+
+
+_REFERENCES: dict[tuple[str, str, str | None], list[str | None]] = {}
 
 
 def feed_hashes(feeds: list[Feed], digests: Digests, common: str) -> list[str]:
