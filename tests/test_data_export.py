@@ -126,6 +126,27 @@ def test_the_memo_reencodes_only_the_articles_that_changed(tmp_path: Path, monke
     assert len(encoded) == 5
 
 
+def test_the_memo_remakes_only_the_entries_listing_a_changed_article(tmp_path: Path, monkeypatch) -> None:
+    memo = tmp_path / "data.pickle"
+    articles = _memo_articles(4)
+    for i, article in enumerate(articles):  # each with someone of its own besides Kim
+        article.people.append(Person(f"p{i}", f"Personne {i}"))
+    plan_data(build_archive(articles), memo)
+    made: list[str] = []
+    real = data_module._person
+    monkeypatch.setattr(data_module, "_person", lambda entry, claim: made.append(entry.id) or real(entry, claim))
+    articles[2] = replace(articles[2], title="Titre corrigé")
+    archive = build_archive(articles)
+    with_memo = plan_data(archive, memo)
+    assert sorted(made) == ["kim", "p2"]  # Kim lists every article; the others came from the memo
+    assert with_memo == plan_data(archive)  # the same bytes as without any memo
+    made.clear()
+    articles[3] = replace(articles[3], claims=[replace(articles[3].claims[0], text="non")])
+    with_memo = plan_data(build_archive(articles), memo)
+    assert sorted(made) == ["kim", "p3"]
+    assert with_memo == plan_data(build_archive(articles))
+
+
 def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatch) -> None:
     memo = tmp_path / "data.pickle"
     articles = _memo_articles(3)
