@@ -751,3 +751,21 @@ def test_a_template_of_the_user_that_shows_the_text_is_rendered_again_when_the_t
     write(project, record("alpha", "Alpha", ["Anne Martin"], "2024-01-01", "Un texte tout neuf."))
     assert not build_project(project).errors
     assert "Un texte tout neuf." in (build / page("people/anne-martin")).read_text(encoding="utf-8")
+
+
+def test_a_build_stopped_after_updating_the_archive_leaves_no_stale_digest(project: Path, monkeypatch) -> None:
+    """A server's build that fails after updating its last archive in place (before digesting
+    it) must not leave the next build the digests of the archive as it was before that edit."""
+    import newsgen.site.build as site_build
+
+    build = project / "build"
+    build_project(project)  # the process's last archive and digests: the next build takes them up
+    write(project, record("alpha", "Alpha", ["Anne Martin"], "2024-01-01", "Alpha, texte revu. Anne Martin s'est exprimée."))
+    salt = site_build.common_salt
+    monkeypatch.setattr(site_build, "common_salt", lambda *a: (_ for _ in ()).throw(OSError("disque")))
+    with pytest.raises(OSError):
+        build_project(project)
+    monkeypatch.setattr(site_build, "common_salt", salt)
+    write(project, record("gamma", "Gamma", ["Marc Petit"], "2024-01-03", "Gamma, texte revu. Marc Petit s'est exprimé."))
+    assert not build_project(project).errors
+    assert "Alpha, texte revu." in (build / page("articles/alpha")).read_text(encoding="utf-8")

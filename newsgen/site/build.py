@@ -184,13 +184,15 @@ def render_site(
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
     global _DIGESTS
+    last, _DIGESTS = _DIGESTS, None  # until this build's are made: see below
     archive, updated = update_archive(articles)
+    # Digested at once: the archive may have just been updated in place, and the next build
+    # must not take up digests made before that update.
+    digests = Digests(last[1] if last is not None and last[0] is archive else None, updated)
+    _DIGESTS = (archive, digests)
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
-    last = _DIGESTS[1] if _DIGESTS is not None and _DIGESTS[0] is archive else None
-    digests = Digests(last, updated)
-    _DIGESTS = (archive, digests)
     new = Manifest(search=pagefind is not None, archive=archive_hash(archive, digests, common))
     new.generated = data_paths()
     data_kept = (new.archive == old.archive and not full and old.generated == new.generated
