@@ -90,10 +90,14 @@ def _article(item: ArticleItem) -> dict[str, Any]:
     return {"id": item.slug, "url": item.url, **item.article.to_dict()}
 
 
-def _entries(archive: Archive, line: Callable[[str, Entry, Callable[[], dict[str, Any]]], bytes] | None = None
+def _as_dict(name: str, entry: Entry, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    return make()
+
+
+def _entries(archive: Archive, line: Callable[[str, Entry, Callable[[], dict[str, Any]]], Any] = _as_dict
              ) -> dict[str, list[Any]]:
-    """The people, events and sources, each as its dict; or, given `line` (file name, entry,
-    its dict made when asked), as what `line` returns."""
+    """The people, events and sources, each as what `line` makes of it (file name, entry, its
+    dict made when asked): by default its dict."""
     claims: dict[ClaimRef, dict[str, Any]] = {}
 
     def claim(ref: ClaimRef) -> dict[str, Any]:
@@ -107,11 +111,7 @@ def _entries(archive: Archive, line: Callable[[str, Entry, Callable[[], dict[str
     for name, entries, make in (("people", archive.people.entries, _person),
                                 ("events", archive.events.entries, _event),
                                 ("sources", archive.sources.entries, _source)):
-        ordered = sorted(entries.values(), key=lambda e: e.id)
-        if line is None:
-            out[name] = [make(e, claim) for e in ordered]
-        else:
-            out[name] = [line(name, e, partial(make, e, claim)) for e in ordered]
+        out[name] = [line(name, e, partial(make, e, claim)) for e in sorted(entries.values(), key=lambda e: e.id)]
     return out
 
 
@@ -149,11 +149,9 @@ def plan_data(archive: Archive, memo: Path | None = None, digests: Digests | Non
     `digests` may already hold the records' digests (the build computed them for its hashes).
     """
     if memo is None:
-        lines = {"articles": [_ENCODER.encode(_article(item)).encode() for item in archive.articles],
-                 **{name: [_ENCODER.encode(r).encode() for r in records]
-                    for name, records in _entries(archive).items()}}
-    else:
-        lines = _memo_lines(archive, memo, digests or Digests())
+        records = export_records(archive)
+        return [File(path, data_file(name, records[name])) for name, path in zip(DATA_FILES, data_paths())]
+    lines = _memo_lines(archive, memo, digests or Digests())
     return [File(path, _data_file(name, lines[name])) for name, path in zip(DATA_FILES, data_paths())]
 
 
@@ -192,30 +190,28 @@ def _memo_lines(archive: Archive, memo: Path, digests: Digests) -> dict[str, lis
     except Exception:  # missing, truncated, from other code: a cache
         old = {}
     new: dict[bytes, bytes] = {}
-    articles = []
-    for item in archive.articles:
-        key = hashlib.sha1(digests.record(item.article) + f"\0{item.slug}\0{item.url}".encode()).digest()
-        line = old.get(key)  # (keys hold the slug: no two articles share one)
-        if line is None:
-            line = _ENCODER.encode(_article(item)).encode()
-        new[key] = line
-        articles.append(line)
 
-    def entry_line(name: str, entry: Entry, make: Callable[[], dict[str, Any]]) -> bytes:
-        key = _entry_key(name, entry, digests)
+    def kept(key: bytes, make: Callable[[], dict[str, Any]]) -> bytes:
+        """The memo's line for `key`, else the dict `make` gives, encoded."""
         line = old.get(key)
         if line is None:
             line = _ENCODER.encode(make()).encode()
         new[key] = line
         return line
 
-    lines = {"articles": articles, **_entries(archive, entry_line)}
+    lines = {"articles": [kept(_article_key(item, digests), partial(_article, item)) for item in archive.articles],
+             **_entries(archive, lambda name, entry, make: kept(_entry_key(name, entry, digests), make))}
     if new.keys() != old.keys():
         try:
             _save(memo, (version, new))
         except OSError:
             pass  # a cache: the next build encodes the records again
     return lines
+
+
+def _article_key(item: ArticleItem, digests: Digests) -> bytes:
+    """What an article's line is made of: its record, slug and URL (no two articles share a slug)."""
+    return hashlib.sha1(digests.record(item.article) + f"\0{item.slug}\0{item.url}".encode()).digest()
 
 
 def _entry_key(name: str, entry: Entry, digests: Digests) -> bytes:
