@@ -53,6 +53,7 @@ from newsgen.records import Article
 from newsgen.site.collections import Archive, update_archive
 from newsgen.site.data import data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
+from newsgen.site.listing import walk
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
 from newsgen.site.render import THEME_PACKAGE, THEME_TEMPLATES, make_environment, render_page
 from newsgen.site.search import BUNDLE_FOLDER, MISSING, SearchIndexError, find_pagefind, index_site
@@ -226,7 +227,7 @@ def render_site(
         new.files.update((f.path, hashlib.sha1(f.data).hexdigest()) for f in files)
         new.files.update((p, old.files[p] if data_kept else hashlib.sha1(f"{new.archive}\0{p}".encode()).hexdigest())
                          for p in new.generated)
-        existing, links = _walk(out_dir) if out_dir.is_dir() else (set(), {})
+        existing, links = walk(out_dir) if out_dir.is_dir() else (set(), {})
         on_disk = existing | set(links)
         todo = [p for p, h in zip(outputs, hashes) if known.get(p.path) != h or p.path not in on_disk]
         changed = [f for f in files if known.get(f.path) != new.files[f.path] or f.path not in on_disk]
@@ -354,7 +355,7 @@ def install_bundle(out_dir: Path, made_from: bytes, bundle: Path, spare: Path | 
             (spare / MANIFEST).unlink()  # a copy left half-updated is never trusted
             shutil.rmtree(spare / BUNDLE_FOLDER, ignore_errors=True)
             tree = _Folders(spare)
-            for path in _walk(live)[0]:
+            for path in walk(live)[0]:
                 tree.link(live / path, f"{BUNDLE_FOLDER}/{path}")
             base.bundle = manifest.bundle
             write_bytes_atomic(spare / MANIFEST, base.dumps())
@@ -384,7 +385,7 @@ def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str]
     The copy is walked rather than trusted to match its manifest: files added to build/ by hand
     after that build went into it too.
     """
-    files, links = _walk(tree)
+    files, links = walk(tree)
     keep = set()
     emptied = set()
     for path in files | set(links):
@@ -656,28 +657,6 @@ def _render_pages(env: Environment, pages: list[Page | Feed], config: SiteConfig
 def _complete(page: Page) -> Page:
     """The page with the context its plan left for render time (`Page.later`)."""
     return replace(page, context=page.full_context()) if page.later is not None else page
-
-
-def _walk(root: Path) -> tuple[set[str], dict[str, str]]:
-    """Files under `root` (relative POSIX paths), and symbolic links with what they point to.
-
-    scandir gives the file type with the name, so this costs one system call per folder.
-    """
-    files: set[str] = set()
-    links: dict[str, str] = {}
-    stack = [(str(root), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_symlink():
-                    links[rel] = os.readlink(entry.path)
-                elif entry.is_dir():
-                    stack.append((entry.path, rel + "/"))
-                else:
-                    files.add(rel)
-    return files, links
 
 
 def _names(paths: list[str]) -> str:
