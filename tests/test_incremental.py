@@ -753,9 +753,10 @@ def test_a_template_of_the_user_that_shows_the_text_is_rendered_again_when_the_t
     assert "Un texte tout neuf." in (build / page("people/anne-martin")).read_text(encoding="utf-8")
 
 
-def test_a_build_stopped_after_updating_the_archive_leaves_no_stale_digest(project: Path, monkeypatch) -> None:
+def test_a_build_stopped_after_updating_the_archive_leaves_no_stale_digest_or_plan(project: Path, monkeypatch) -> None:
     """A server's build that fails after updating its last archive in place (before digesting
-    it) must not leave the next build the digests of the archive as it was before that edit."""
+    it) must not leave the next build the digests or the plan of the archive as it was before
+    that edit."""
     import newsgen.site.build as site_build
 
     build = project / "build"

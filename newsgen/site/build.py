@@ -50,11 +50,11 @@ from newsgen.files import UMASK, write_bytes_atomic
 from newsgen.lock import scratch_folder, work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
-from newsgen.site.collections import Archive, update_archive
+from newsgen.site.collections import Archive, Replaced, update_archive
 from newsgen.site.data import data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.listing import walk
-from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site
+from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site, replan_articles
 from newsgen.site.render import THEME_PACKAGE, THEME_TEMPLATES, make_environment, render_page
 from newsgen.site.search import BUNDLE_FOLDER, MISSING, SearchIndexError, find_pagefind, index_site
 from newsgen.site.sitemap import plan_sitemap
@@ -68,8 +68,9 @@ FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not wri
 
 
 # The archive of this process's last build and its digests, which the next build takes up when it
-# updates that archive (see `pages.Digests`).
+# updates that archive (see `pages.Digests`); and its plan, with the settings it was made for.
 _DIGESTS: tuple[Archive, Digests] | None = None
+_PLAN: tuple[Archive, SiteConfig, bool, list[Page]] | None = None
 
 
 class BuildError(RuntimeError):
@@ -184,8 +185,9 @@ def render_site(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
-    global _DIGESTS
+    global _DIGESTS, _PLAN
     last, _DIGESTS = _DIGESTS, None  # until this build's are made: see below
+    last_plan, _PLAN = _PLAN, None  # (likewise)
     archive, updated = update_archive(articles)
     # Digested at once: the archive may have just been updated in place, and the next build
     # must not take up digests made before that update.
@@ -210,7 +212,8 @@ def render_site(
         result = SiteBuild(warnings=list(archive.warnings))
         if search and pagefind is None:
             result.warnings.append(MISSING)
-        pages = plan_site(archive, config, search=pagefind is not None)
+        pages = _plan(archive, updated, last_plan, config, pagefind is not None)
+        _PLAN = (archive, config, pagefind is not None, pages)
         sitemap, sitemap_warnings = plan_sitemap(pages, config)
         result.warnings += sitemap_warnings
         result.pages = len(pages)
@@ -313,6 +316,15 @@ def render_site(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return result
+
+
+def _plan(archive: Archive, updated: list[Replaced] | None,
+          last: tuple[Archive, SiteConfig, bool, list[Page]] | None, config: SiteConfig, search: bool) -> list[Page]:
+    """`plan_site`, or, when `archive` was updated in place since the `last` plan was made of
+    it with the same settings, that plan with the updated articles' pages planned again."""
+    if updated is not None and last is not None and last[0] is archive and last[1:3] == (config, search):
+        return replan_articles(last[3], [item for item, _ in updated], config)
+    return plan_site(archive, config, search=search)
 
 
 def stale_search(out_dir: Path) -> tuple[bytes, set[str]] | None:

@@ -341,14 +341,7 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
     })]
 
     pages += _index_pages("articles", "articles_index.html", archive.articles, per_page, "articles")
-    for item in archive.articles:
-        pages.append(Page(f"{item.url}index.html", "article.html", {
-            "section": "articles",
-            "item": item,
-            "article": item.article,
-            "year": article_year(item),
-            "lastmod": _iso(item.date),
-        }, (item.claims,), partial(_article_later, item, config)))
+    pages += [_article_page(item, config) for item in archive.articles]
 
     pages += _people_index(archive.people, per_page)
     for entry in archive.people.entries.values():
@@ -418,6 +411,33 @@ def plan_site(archive: Archive, config: SiteConfig, *, search: bool = False) -> 
         "absolute_links": True,
         "meta": PageMeta(f"Page introuvable — {config.title}"),
     }))
+    return pages
+
+
+def _article_page(item: ArticleItem, config: SiteConfig) -> Page:
+    return Page(f"{item.url}index.html", "article.html", {
+        "section": "articles",
+        "item": item,
+        "article": item.article,
+        "year": article_year(item),
+        "lastmod": _iso(item.date),
+    }, (item.claims,), partial(_article_later, item, config))
+
+
+def replan_articles(pages: list[Page], items: Iterable[ArticleItem], config: SiteConfig) -> list[Page]:
+    """`pages`, planned from an archive since updated in place (`collections.update_archive`),
+    with the article pages of the updated `items` planned again.
+
+    Such an update changes only items' records and bodies and their claims' records; every
+    other page's context holds the items, entries and claims themselves, which are the same
+    objects, and values (dates, names, counts, order) that records of the same shape give
+    alike. Only an article page holds a record (`article`) as it was when planned.
+    """
+    at = {page.path: i for i, page in enumerate(pages)}
+    pages = list(pages)
+    for item in items:
+        page = _article_page(item, config)
+        pages[at[page.path]] = page
     return pages
 
 
