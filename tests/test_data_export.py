@@ -147,6 +147,32 @@ def test_the_memo_remakes_only_the_entries_listing_a_changed_article(tmp_path: P
     assert with_memo == plan_data(build_archive(articles))
 
 
+def test_the_memo_is_not_rewritten_for_a_few_lines(tmp_path: Path, monkeypatch) -> None:
+    """Lines made anew below the slack are made again by the next export rather than saved;
+    past it, the memo is written with them."""
+    memo = tmp_path / "data.pickle"
+    articles = _memo_articles(5)
+    plan_data(build_archive(articles), memo)
+    saved = memo.read_bytes()
+    encoded: list[str] = []
+    real = data_module._article
+    monkeypatch.setattr(data_module, "_article", lambda item: encoded.append(item.slug) or real(item))
+    monkeypatch.setattr(data_module, "MEMO_SLACK", 0.5)  # 2 lines of 6 (5 articles, Kim)
+    articles[1] = replace(articles[1], title="Titre corrigé")
+    expected = plan_data(build_archive(articles))
+    for _ in range(2):
+        encoded.clear()
+        assert plan_data(build_archive(articles), memo) == expected
+        assert encoded == ["a1"]
+        assert memo.read_bytes() == saved
+    monkeypatch.setattr(data_module, "MEMO_SLACK", 0.2)
+    assert plan_data(build_archive(articles), memo) == expected
+    assert memo.read_bytes() != saved
+    encoded.clear()
+    assert plan_data(build_archive(articles), memo) == expected
+    assert encoded == []
+
+
 def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatch) -> None:
     memo = tmp_path / "data.pickle"
     articles = _memo_articles(3)
