@@ -143,7 +143,7 @@ def _relative(path: Path, root: Path) -> Path:
 
 def extract_changed(root: Path, store: Store, report: BuildReport, *, records: cache.RecordCache | None = None,
                     progress: Reporter = QUIET, jobs: int | None = None,
-                    meanwhile: Callable[[], None] | None = None) -> set[Path]:
+                    meanwhile: Callable[[], None] | None = None, stamps: cache.Stamps | None = None) -> set[Path]:
     """Extract the seeds whose text, sidecar or extraction code changed since they were stored.
 
     Returns the files it wrote (articles and their memories). What it must know about the
@@ -152,21 +152,23 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
 
     A few seeds, in a process that has not loaded the model yet (a rebuild after an edit), are
     extracted by a forked process, which loads the model (about 2 s) while this one runs
-    `meanwhile`.
+    `meanwhile`. `stamps`: the files' stats taken at the start of the build.
     """
+    stamp = stamps or cache.stamp
     folder = root / cache.CACHE_DIR
     hashes = cache.StatCache.open(folder / cache.HASHES)
     fingerprint = extraction_fingerprint()
     known = {}
-    for mem in sorted((store.root / MACHINE_DIR).glob("*.yaml")):
-        found = hashes.get(f"memory:{mem.name}", cache.stamp(mem), lambda m=mem: cache.memory_input(m))
+    memories = store.root / MACHINE_DIR
+    for mem in stamps.files(memories, ".yaml") if stamps else sorted(memories.glob("*.yaml")):
+        found = hashes.get(f"memory:{mem.name}", stamp(mem), lambda m=mem: cache.memory_input(m))
         if found:
             known[found[0]] = found[1]
     todo: dict[Path, str] = {}
     for path in seed_files(root / "seeds"):
         try:
-            stamp = (cache.stamp(path), cache.stamp(path.with_suffix(".yaml")), fingerprint)
-            digest = hashes.get(f"seed:{path.name}", stamp, lambda p=path: input_hash(p, fingerprint))
+            stamped = (stamp(path), stamp(path.with_suffix(".yaml")), fingerprint)
+            digest = hashes.get(f"seed:{path.name}", stamped, lambda p=path: input_hash(p, fingerprint))
         except OSError as err:
             report.errors.append(f"{path}: cannot read ({err.strerror or err})")
             continue
@@ -199,7 +201,8 @@ def extract_changed(root: Path, store: Store, report: BuildReport, *, records: c
         load_model()  # here, where its big pattern can come from the cache (newsgen.model)
         extracted = extract_all(raws, workers=jobs)
     if records is not None:  # the records are cached: no need to re-read every front matter
-        taken = {str(a.source_file): p.stem for p, a in records.load_all(store.paths(), [], jobs=jobs)
+        paths = stamps.files(store.root, ".md") if stamps else store.paths()
+        taken = {str(a.source_file): p.stem for p, a in records.load_all(paths, [], jobs=jobs, stamps=stamps)
                  if a.source_file}
     else:
         taken = store.slugs_by_source()
@@ -226,13 +229,14 @@ def _extract_loading(raws: list[RawArticle]) -> list[Article]:
     return list(extract_all(raws, workers=1))
 
 
-def _warm_up(root: Path, store: Store, records: cache.RecordCache, jobs: int) -> None:
+def _warm_up(root: Path, store: Store, records: cache.RecordCache, jobs: int, stamps: cache.Stamps | None) -> None:
     """Resolve the archive as it is and digest its records, while a forked process loads the
     model: the build's own passes then take this work back for every record the extraction
     did not change (newsgen.reuse). Only a cache is filled: whatever fails here, the build
     itself meets again and reports."""
     try:
-        articles, _ = _resolve(root, load_articles(store, BuildReport(), records=records, jobs=jobs), BuildReport())
+        articles, _ = _resolve(root, load_articles(store, BuildReport(), records=records, jobs=jobs, stamps=stamps),
+                               BuildReport())
         from newsgen.site.pages import Digests
 
         digests = Digests()
@@ -258,11 +262,13 @@ def _key_line(seed: Path, key: str) -> str:
 
 
 def load_articles(store: Store, report: BuildReport, *, records: cache.RecordCache | None = None,
-                  progress: Reporter = QUIET, jobs: int = 1) -> list[Article]:
-    """Every record of the archive; only files changed since the last build are parsed."""
+                  progress: Reporter = QUIET, jobs: int = 1, stamps: cache.Stamps | None = None) -> list[Article]:
+    """Every record of the archive; only files changed since the last build are parsed.
+    `stamps`: the files' stats taken at the start of the build."""
     records = records or cache.RecordCache(store.root.parent / cache.CACHE_DIR)
     articles: list[Article] = []
-    for _, article in records.load_all(store.paths(), report.errors, progress, jobs=jobs):
+    paths = stamps.files(store.root, ".md") if stamps else store.paths()
+    for _, article in records.load_all(paths, report.errors, progress, jobs=jobs, stamps=stamps):
         articles.append(article)
         report.warnings += article.warnings
     return articles
@@ -333,7 +339,7 @@ def _build_locked(root: Path, out: Path, *, progress: Reporter, full: bool, jobs
             return BuildReport(**replay)
     cache.forget(state_file)  # until this build succeeds, the last state no longer describes build/
     with _gc_paused():
-        report, written, complete = _build(root, out, progress=progress, full=full, jobs=jobs,
+        report, written, complete = _build(root, out, before, progress=progress, full=full, jobs=jobs,
                                            search_later=search_later)
     after = cache.snapshot(root)
     if complete:
@@ -345,9 +351,10 @@ def _build_locked(root: Path, out: Path, *, progress: Reporter, full: bool, jobs
     return report
 
 
-def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, search_later: bool
-           ) -> tuple[BuildReport, set[Path], bool]:
-    """(report, files written to the project, whether build/ is complete: built, search included)."""
+def _build(root: Path, out: Path, state: dict[str, cache.Stat], *, progress: Reporter, full: bool, jobs: int,
+           search_later: bool) -> tuple[BuildReport, set[Path], bool]:
+    """(report, files written to the project, whether build/ is complete: built, search included).
+    `state`: the inputs' snapshot taken at the start of the build."""
     from jinja2 import TemplateError
 
     from newsgen.config import ConfigError, load_config
@@ -356,9 +363,11 @@ def _build(root: Path, out: Path, *, progress: Reporter, full: bool, jobs: int, 
     report = BuildReport()
     store = Store(root / "articles")
     records = cache.RecordCache(root / cache.CACHE_DIR) if full else cache.RecordCache.open(root / cache.CACHE_DIR)
+    stamps = cache.Stamps(root, state)
     written = extract_changed(root, store, report, records=records, progress=progress, jobs=jobs,
-                              meanwhile=functools.partial(_warm_up, root, store, records, jobs))
-    articles = load_articles(store, report, records=records, progress=progress, jobs=jobs)
+                              meanwhile=functools.partial(_warm_up, root, store, records, jobs, stamps), stamps=stamps)
+    articles = load_articles(store, report, records=records, progress=progress, jobs=jobs,
+                             stamps=cache.Stamps(root, state, written))
     # The record cache and the registries must be written by the end of the build. When there
     # is much to write (a first build: 1 s at 10,000 articles), a forked process does it on
     # another core, from the records as they are at the fork, before anything downstream touches

@@ -357,6 +357,50 @@ def test_record_cache_is_used(tmp_path: Path, monkeypatch) -> None:
     assert parsed == ["a3.md"]
 
 
+def test_stamps_come_from_the_snapshot_except_for_files_written_since(tmp_path: Path) -> None:
+    from newsgen.cache import Stamps, snapshot, stamp
+
+    root = tmp_path / "proj"
+    for slug in ("b", "a", "c"):
+        write(root, record(slug, slug.upper(), ["Anne Martin"], "2024-01-01"))
+    (root / "articles" / ".hidden.md").write_text("x", encoding="utf-8")
+    (root / "articles" / "notes.txt").write_text("x", encoding="utf-8")
+    state = snapshot(root)
+    articles = root / "articles"
+    assert Stamps(root, state).files(articles, ".md") == [articles / "a.md", articles / "b.md", articles / "c.md"]
+    time.sleep(0.01)
+    write(root, record("a", "Autre titre, plus long", ["Anne Martin"], "2024-01-01"))  # after the snapshot
+    write(root, record("d", "D", ["Anne Martin"], "2024-01-01"))
+    (articles / "c.md").unlink()
+    stamps = Stamps(root, state, written={articles / "d.md", articles / "c.md"})
+    assert stamps.files(articles, ".md") == [articles / "a.md", articles / "b.md", articles / "d.md"]
+    assert stamps(articles / "a.md") == state["articles/a.md"] != stamp(articles / "a.md")  # as at the start
+    assert stamps(articles / "d.md") == stamp(articles / "d.md")
+    assert stamps(articles / "c.md") is None and stamps(articles / "e.md") is None
+
+
+def test_a_rebuild_takes_the_records_stats_from_its_snapshot(tmp_path: Path, monkeypatch) -> None:
+    """The passes that read the archive take the stats of the build's starting snapshot (made
+    from its folder listings): the record files are not stat'ed again by each pass."""
+    import newsgen.cache as cache_module
+
+    root = tmp_path / "proj"
+    for i in range(5):
+        write(root, record(f"a{i}", f"Article {i}", ["Anne Martin"], f"2024-01-0{i + 1}"))
+    (root / "seeds").mkdir()
+    (root / "seeds" / "s.txt").write_text("Paris, le 3 mars 2024. Anne Martin a parlé.", encoding="utf-8")
+    build_project(root)
+    (root / "seeds" / "s.txt").write_text("Paris, le 3 mars 2024. Anne Martin a encore parlé.", encoding="utf-8")
+    stats: list[str] = []
+    real = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: stats.append(self.name) or real(self, **kw))
+    real_os_stat = os.stat
+    monkeypatch.setattr(cache_module.os, "stat", lambda p, *a, **kw: stats.append(os.path.basename(p)) or real_os_stat(p, *a, **kw))
+    report = build_project(root, jobs=1)
+    assert report.extracted == 1 and not report.errors
+    assert [stats.count(f"a{i}.md") for i in range(5)] == [0] * 5, stats
+
+
 def test_template_change_rerenders_only_the_pages_using_it(project: Path) -> None:
     build = project / "build"
     before = tree(build)
