@@ -266,3 +266,23 @@ def test_a_page_holding_a_record_alone_follows_its_edit(fresh: None) -> None:
     after = page_hashes(pages, {}, "", Digests(digests, updated))
     assert after == page_hashes(pages, {}, "", Digests())
     assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_many_records_replaced_at_once_are_hashed_again_without_searching(fresh: None, monkeypatch) -> None:
+    """Past STALE_SEARCH stale digests the pages are pickled again, not searched one digest at a
+    time (which took minutes when a record cache read again replaced every record)."""
+    from newsgen.site import pages as pages_module
+
+    records = _records()
+    archive, _ = update_archive(records)
+    digests = Digests()
+    _all_hashes(archive, digests)
+    edited = [copy.deepcopy(r) for r in records]
+    for record in edited[:3]:
+        _text(record)
+    archive, updated = update_archive(edited)  # every record replaced, three of them edited
+    assert updated is not None and len(updated) == len(records)
+    monkeypatch.setattr(pages_module, "STALE_SEARCH", 4)
+    monkeypatch.setattr(pages_module._Hashed, "holding", lambda self, stale: pytest.fail("searched"))
+    hashes = _all_hashes(archive, Digests(digests, updated))
+    assert hashes == _all_hashes(build_archive(copy.deepcopy(edited)), Digests())
