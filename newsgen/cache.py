@@ -29,6 +29,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +360,15 @@ class Stamps:
             text = text[len(self._prefix):]
         return text.replace(os.sep, "/") if os.sep != "/" else text
 
+    @cached_property
+    def _names(self) -> dict[str, list[str]]:
+        """The snapshot's file names by folder."""
+        out: dict[str, list[str]] = {}
+        for key in self.state:
+            folder, _, name = key.rpartition("/")
+            out.setdefault(folder, []).append(name)
+        return out
+
     def __call__(self, path: Path) -> Stat | None:
         """(mtime_ns, size) of `path`, None when it is not there."""
         key = self._key(path)
@@ -368,8 +378,7 @@ class Stamps:
         """The visible files of `folder` (one of `INPUT_FOLDERS`) ending in `suffix`, by name:
         the snapshot's, and those written since that are there."""
         prefix = self._key(folder).rstrip("/") + "/"
-        names = {key[len(prefix):] for key in self.state if key.startswith(prefix) and key.endswith(suffix)
-                 and "/" not in key[len(prefix):]}
+        names = {name for name in self._names.get(prefix[:-1], ()) if name.endswith(suffix)}
         for key, path in self.written.items():
             name = key[len(prefix):]
             if key.startswith(prefix) and key.endswith(suffix) and "/" not in name and not name.startswith("."):
@@ -379,7 +388,7 @@ class Stamps:
                     names.discard(name)
         base = os.path.join(str(folder), "")
         paths = [_path(base + name) for name in sorted(names)]
-        if len(_PATHS) > 4 * len(paths) + 1000:  # files of other projects, or gone: start again
+        if len(_PATHS) > 2 * len(self.state) + 1000:  # files of other projects, or gone: start again
             _PATHS.clear()
         return paths
 
