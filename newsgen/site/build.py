@@ -68,9 +68,23 @@ FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not wri
 
 
 # The archive of this process's last build and its digests, which the next build takes up when it
-# updates that archive (see `pages.Digests`); and its plan, with the settings it was made for.
+# updates that archive (see `pages.Digests`); and its plan (see `_Planned`).
 _DIGESTS: tuple[Archive, Digests] | None = None
-_PLAN: tuple[Archive, SiteConfig, bool, list[Page]] | None = None
+
+
+@dataclass
+class _Planned:
+    """The pages and feeds planned from `archive` with these settings, and the feeds' hashes:
+    after an update in place, the next build takes them up (see `_plan`, `_feeds`)."""
+
+    archive: Archive
+    settings: tuple[SiteConfig, bool, str]  # config, search, common salt
+    pages: list[Page]
+    feeds: list[Feed]
+    feed_hashes: list[str]
+
+
+_PLANNED: _Planned | None = None
 
 
 class BuildError(RuntimeError):
@@ -185,9 +199,9 @@ def render_site(
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildError(f"{out_dir} exists and is not a folder")
-    global _DIGESTS, _PLAN
+    global _DIGESTS, _PLANNED
     last, _DIGESTS = _DIGESTS, None  # until this build's are made: see below
-    last_plan, _PLAN = _PLAN, None  # (likewise)
+    planned, _PLANNED = _PLANNED, None  # (likewise)
     archive, updated = update_archive(articles)
     # Digested at once: the archive may have just been updated in place, and the next build
     # must not take up digests made before that update.
@@ -212,8 +226,10 @@ def render_site(
         result = SiteBuild(warnings=list(archive.warnings))
         if search and pagefind is None:
             result.warnings.append(MISSING)
-        pages = _plan(archive, updated, last_plan, config, pagefind is not None)
-        _PLAN = (archive, config, pagefind is not None, pages)
+        settings = (config, pagefind is not None, common)
+        if updated is None or planned is None or planned.archive is not archive or planned.settings != settings:
+            planned = None  # not the archive, or not the settings, the last plan was made for
+        pages = _plan(archive, config, pagefind is not None, updated, planned)
         sitemap, sitemap_warnings = plan_sitemap(pages, config)
         result.warnings += sitemap_warnings
         result.pages = len(pages)
@@ -221,8 +237,9 @@ def render_site(
         templates = template_salts(env, {p.template for p in pages})
         hashes = page_hashes(pages, templates.salts, common, digests, templates.listing)
         known = {} if full else old.files  # full: as if nothing were built yet
-        feeds = plan_feeds(archive, config)
-        hashes += feed_hashes(feeds, digests, common)
+        feeds, hashes_of_feeds = _feeds(archive, config, digests, common, updated, planned)
+        hashes += hashes_of_feeds
+        _PLANNED = _Planned(archive, settings, pages, feeds, hashes_of_feeds)
         files = [*sitemap, *static_files(templates_dir)]
         outputs: list[Page | Feed] = [*pages, *feeds]
         _check_paths([*(o.path for o in outputs), *(f.path for f in files), *new.generated])
@@ -318,13 +335,29 @@ def render_site(
         return result
 
 
-def _plan(archive: Archive, updated: list[Replaced] | None,
-          last: tuple[Archive, SiteConfig, bool, list[Page]] | None, config: SiteConfig, search: bool) -> list[Page]:
-    """`plan_site`, or, when `archive` was updated in place since the `last` plan was made of
-    it with the same settings, that plan with the updated articles' pages planned again."""
-    if updated is not None and last is not None and last[0] is archive and last[1:3] == (config, search):
-        return replan_articles(last[3], [item for item, _ in updated], config)
+def _plan(archive: Archive, config: SiteConfig, search: bool, updated: list[Replaced] | None,
+          last: _Planned | None) -> list[Page]:
+    """`plan_site`, or, given the `last` plan made of this archive with these settings before it
+    was `updated` in place, that plan with the updated articles' pages planned again."""
+    if updated is not None and last is not None:
+        return replan_articles(last.pages, [item for item, _ in updated], config)
     return plan_site(archive, config, search=search)
+
+
+def _feeds(archive: Archive, config: SiteConfig, digests: Digests, common: str,
+           updated: list[Replaced] | None, last: _Planned | None) -> tuple[list[Feed], list[str]]:
+    """`plan_feeds` and their hashes; or, as for `_plan`, the `last` feeds, hashed again only
+    where they list an updated article. A feed holds its articles' items, which such an update
+    keeps, and their dates, which it leaves as they were."""
+    if updated is None or last is None:
+        feeds = plan_feeds(archive, config)
+        return feeds, feed_hashes(feeds, digests, common)
+    changed = {id(item) for item, _ in updated}
+    hashes = list(last.feed_hashes)
+    for i, feed in enumerate(last.feeds):
+        if any(id(item) in changed for item in feed.items):
+            hashes[i] = feed_hashes([feed], digests, common)[0]
+    return last.feeds, hashes
 
 
 def stale_search(out_dir: Path) -> tuple[bytes, set[str]] | None:
