@@ -50,6 +50,10 @@ class Background:
         workers = getattr(self.pool, "_pool", None)  # (multiprocessing keeps no public handle)
         self.worker = workers[0] if workers else None
 
+    def done(self) -> bool:
+        """Whether `result` would return without waiting on another process."""
+        return self.pending is None or self.pending.ready()
+
     def result(self) -> Any:
         """What the function returned. A pool would wait forever for a child that was killed
         (the kernel's out-of-memory killer, a signal): that raises BackgroundError."""

@@ -173,6 +173,38 @@ def test_the_memo_is_not_rewritten_for_a_few_lines(tmp_path: Path, monkeypatch) 
     assert encoded == []
 
 
+def test_entry_keys_taken_up_after_an_update_in_place_are_those_still_right(tmp_path: Path, monkeypatch) -> None:
+    """A server's build takes up the last build's entry keys, except for the entries listing an
+    updated article: the export is the one made without any memo."""
+    from newsgen.site import collections
+    from newsgen.site.collections import update_archive
+    from newsgen.site.data import EntryKeys
+    from newsgen.site.pages import Digests
+
+    monkeypatch.setattr(collections, "_LAST", None)
+    memo = tmp_path / "data.pickle"
+    articles = _memo_articles(4)
+    for i, article in enumerate(articles):
+        article.people.append(Person(f"p{i}", f"Personne {i}"))
+    # Personne 0 speaks in article 2 without being one of its people: listed by their claim only
+    articles[2].claims.append(Claim("Personne 0", "peut-être", 0, 3, speaker_id="p0"))
+    archive, _ = update_archive(articles)
+    digests = Digests()
+    keys = EntryKeys(digests)
+    plan_data(archive, memo, digests, keys)
+    keys.fill(archive, until=lambda: False)
+    edited = list(articles)
+    edited[2] = replace(articles[2], claims=[replace(c, text="non") for c in articles[2].claims])  # same shape
+    archive, updated = update_archive(edited)
+    assert updated is not None
+    digests = Digests(digests, updated)
+    carried = EntryKeys(digests, keys, archive, [item for item, _ in updated])
+    people = archive.people.entries
+    assert any(ref.item.article is edited[2] for ref in people["p0"].claims)
+    assert {e.id for e in people.values() if id(e) in carried.keys} == {"p1", "p3"}  # not Kim, p0 or p2
+    assert plan_data(archive, memo, digests, carried) == plan_data(build_archive(edited))
+
+
 def test_a_memo_from_other_code_or_broken_is_not_used(tmp_path: Path, monkeypatch) -> None:
     memo = tmp_path / "data.pickle"
     articles = _memo_articles(3)

@@ -51,7 +51,7 @@ from newsgen.lock import scratch_folder, work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
 from newsgen.site.collections import Archive, Replaced, update_archive
-from newsgen.site.data import data_paths, write_data
+from newsgen.site.data import EntryKeys, data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.listing import walk
 from newsgen.site.pages import Digests, File, Page, archive_hash, page_hashes, plan_site, replan_articles
@@ -69,7 +69,7 @@ FOREIGN_SHOWN = 5  # names listed in the warning about files newsgen did not wri
 
 # The archive of this process's last build and its digests, which the next build takes up when it
 # updates that archive (see `pages.Digests`); and its plan (see `_Planned`).
-_DIGESTS: tuple[Archive, Digests] | None = None
+_DIGESTS: tuple[Archive, Digests, EntryKeys] | None = None
 
 
 @dataclass
@@ -205,8 +205,11 @@ def render_site(
     archive, updated = update_archive(articles)
     # Digested at once: the archive may have just been updated in place, and the next build
     # must not take up digests made before that update.
-    digests = Digests(last[1] if last is not None and last[0] is archive else None, updated)
-    _DIGESTS = (archive, digests)
+    in_place = last is not None and last[0] is archive
+    digests = Digests(last[1] if last is not None and in_place else None, updated)
+    keys = EntryKeys(digests, last[2] if last is not None and in_place else None, archive,
+                     [item for item, _ in updated or ()])
+    _DIGESTS = (archive, digests, keys)
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
     common = common_salt(config, pagefind is not None)
@@ -222,7 +225,7 @@ def render_site(
     # export), so nothing waits for their bytes.
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with (scratch_folder(out_dir, "data-") as data_dir,
-          Background(write_data, (archive, data_dir, data_memo, digests), 1 if data_kept else jobs) as export):
+          Background(write_data, (archive, data_dir, data_memo, digests, keys), 1 if data_kept else jobs) as export):
         result = SiteBuild(warnings=list(archive.warnings))
         if search and pagefind is None:
             result.warnings.append(MISSING)
@@ -293,6 +296,7 @@ def render_site(
             reindex = new.search and (maybe_index or bool(new.indexed & rendered)
                                       or any(p in old.indexed for p in rendered))
             if data_todo:  # (kept but missing from build/: made here)
+                keys.fill(archive, until=export.done)  # while waiting anyway: the next build's head start
                 for path in export.result():
                     tree.adopt(data_dir / path, path)
             for file in changed:
