@@ -47,8 +47,8 @@ def main() -> None:
     args = ap.parse_args()
     for name in ("extract_changed", "load_articles", "_resolve"):
         timed(project, name)
-    for name in ("build_archive", "plan_site", "page_hashes", "plan_feeds", "write_data", "_render_pages",
-                 "_walk", "_update_spare", "_swap"):
+    for name in ("update_archive", "plan_site", "page_hashes", "plan_feeds", "feed_hashes", "write_data",
+                 "_render_pages", "walk", "_update_spare", "_swap"):
         timed(site_build, name)
     timed(site_build._Folders, "link", "link (unchanged files, no spare copy)")
     timed(cache.RecordCache, "open", "record cache: open")
