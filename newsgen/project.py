@@ -375,7 +375,8 @@ def _build(root: Path, out: Path, state: dict[str, cache.Stat], *, progress: Rep
     forked = jobs > 1 and len(records.dirty) * 4 >= cache.SHARDS
     if not forked:
         records.save()  # now, before anything downstream touches the records
-    with _finished(Background(records.save, (), jobs) if forked else None):
+    with _finished(Background(records.save, (), jobs) if forked else None,
+                   then=functools.partial(cache.kept_as_saved, records) if forked else None):
         articles, writes = _resolve(root, articles, report)
         with _finished(Background(_run_all, (writes,), jobs if forked else 1)):
             report.articles = len(articles)
@@ -400,13 +401,16 @@ def _build(root: Path, out: Path, state: dict[str, cache.Stat], *, progress: Rep
 
 
 @contextmanager
-def _finished(work: Background | None) -> Iterator[None]:
-    """Wait for `work` when the block ends, however it ends: what it writes must not be lost."""
+def _finished(work: Background | None, then: Callable[[], None] | None = None) -> Iterator[None]:
+    """Wait for `work` when the block ends, however it ends: what it writes must not be lost.
+    `then` runs once it has succeeded."""
     try:
         yield
     finally:
         if work is not None:
             work.result()
+            if then is not None:
+                then()
 
 
 def _only_ours_changed(before: dict[str, cache.Stat], after: dict[str, cache.Stat], written: set[Path],

@@ -401,6 +401,37 @@ def test_a_rebuild_takes_the_records_stats_from_its_snapshot(tmp_path: Path, mon
     assert [stats.count(f"a{i}.md") for i in range(5)] == [0] * 5, stats
 
 
+def test_records_saved_by_a_forked_process_are_kept_for_the_next_build(tmp_path: Path) -> None:
+    """A first build saves the record cache in a forked process; the next build of the same
+    process takes the records it kept, not equal copies read back from the shards."""
+    import newsgen.cache as cache_module
+
+    root = tmp_path / "proj"
+    for i in range(60):
+        write(root, record(f"a{i:02d}", f"Article {i}", ["Anne Martin"], "2024-01-01"))
+    saves = tmp_path / "saves"  # a file: the saving process may be a forked one
+    real = cache_module.RecordCache.save
+
+    def save(self) -> None:
+        with open(saves, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        real(self)
+
+    cache_module.RecordCache.save = save
+    try:
+        build_project(root, jobs=2)
+    finally:
+        cache_module.RecordCache.save = real
+    pids = saves.read_text().split()
+    assert pids and str(os.getpid()) not in pids  # saved by another process
+    first = {name: entry[1] for name, entry in RecordCache.open(root / ".newsgen-cache").entries.items()}
+    write(root, record("a07", "Article 7 modifié", ["Anne Martin"], "2024-01-01"))
+    build_project(root, jobs=2)
+    after = RecordCache.open(root / ".newsgen-cache").entries
+    assert all(after[name][1] is article for name, article in first.items() if name != "a07.md")
+    assert after["a07.md"][1].title == "Article 7 modifié"
+
+
 def test_template_change_rerenders_only_the_pages_using_it(project: Path) -> None:
     build = project / "build"
     before = tree(build)
