@@ -204,17 +204,15 @@ class RecordCache:
                 shards[shard][name] = entry
         for shard, entries in shards.items():
             _dump(self.shard_path(shard), (schema, entries))
+        self.saved()
+
+    def saved(self) -> None:
+        """The shards now hold the entries as they are (written by `save`, here or in a forked
+        process): clean, and kept with the shards' new stats. Otherwise the next build of this
+        process reads them back, every record an equal new object: a server's rebuild after its
+        first build took 16-19 s instead of 3 at 10,000 articles (nothing reused by identity)."""
         self.dirty = set()
         _keep(self)
-
-
-def kept_as_saved(cache: RecordCache) -> None:
-    """The cache's shards were written from its entries as they are by another process (a forked
-    `save`): clean, and kept with the shards' new stats. Otherwise the next build of this process
-    reads them back, every record an equal new object: a server's rebuild after its first build
-    then took 16-19 s instead of 3 at 10,000 articles (nothing reused by identity)."""
-    cache.dirty = set()
-    _keep(cache)
 
 
 # The record cache this process last read or wrote, by folder, with the stat of its shards at

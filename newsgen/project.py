@@ -376,7 +376,7 @@ def _build(root: Path, out: Path, state: dict[str, cache.Stat], *, progress: Rep
     if not forked:
         records.save()  # now, before anything downstream touches the records
     with _finished(Background(records.save, (), jobs) if forked else None,
-                   then=functools.partial(cache.kept_as_saved, records) if forked else None):
+                   then=records.saved):
         articles, writes = _resolve(root, articles, report)
         with _finished(Background(_run_all, (writes,), jobs if forked else 1)):
             report.articles = len(articles)
