@@ -50,7 +50,7 @@ from newsgen.files import UMASK, write_bytes_atomic
 from newsgen.lock import scratch_folder, work_folder
 from newsgen.progress import QUIET, Reporter
 from newsgen.records import Article
-from newsgen.site.collections import Archive, Replaced, update_archive
+from newsgen.site.collections import Archive, ArticleItem, update_archive
 from newsgen.site.data import EntryKeys, data_paths, write_data
 from newsgen.site.feeds import Feed, plan_feeds, render_feed
 from newsgen.site.listing import walk
@@ -75,7 +75,7 @@ _DIGESTS: tuple[Archive, Digests, EntryKeys] | None = None
 @dataclass
 class _Planned:
     """The pages and feeds planned from `archive` with these settings, and the feeds' hashes:
-    after an update in place, the next build takes them up (see `_plan`, `_feeds`)."""
+    after an update in place, the next build takes them up (see `pages.replan_articles`, `_feeds`)."""
 
     archive: Archive
     settings: tuple[SiteConfig, bool, str]  # config, search, common salt
@@ -205,10 +205,10 @@ def render_site(
     archive, updated = update_archive(articles)
     # Digested at once: the archive may have just been updated in place, and the next build
     # must not take up digests made before that update.
-    in_place = last is not None and last[0] is archive
-    digests = Digests(last[1] if last is not None and in_place else None, updated)
-    keys = EntryKeys(digests, last[2] if last is not None and in_place else None, archive,
-                     [item for item, _ in updated or ()])
+    carried = last if last is not None and last[0] is archive else None
+    edited = [item for item, _ in updated or ()]
+    digests = Digests(carried[1] if carried else None, updated)
+    keys = EntryKeys(digests, carried[2] if carried else None, archive, edited)
     _DIGESTS = (archive, digests, keys)
     old = Manifest.read(out_dir) or Manifest()
     pagefind = find_pagefind() if search else None
@@ -231,8 +231,11 @@ def render_site(
             result.warnings.append(MISSING)
         settings = (config, pagefind is not None, common)
         if updated is None or planned is None or planned.archive is not archive or planned.settings != settings:
-            planned = None  # not the archive, or not the settings, the last plan was made for
-        pages = _plan(archive, config, pagefind is not None, updated, planned)
+            planned = None  # not the archive (as it was before this update), or not the settings
+        if planned is not None:
+            pages = replan_articles(planned.pages, edited, config)
+        else:
+            pages = plan_site(archive, config, search=pagefind is not None)
         sitemap, sitemap_warnings = plan_sitemap(pages, config)
         result.warnings += sitemap_warnings
         result.pages = len(pages)
@@ -240,7 +243,7 @@ def render_site(
         templates = template_salts(env, {p.template for p in pages})
         hashes = page_hashes(pages, templates.salts, common, digests, templates.listing)
         known = {} if full else old.files  # full: as if nothing were built yet
-        feeds, hashes_of_feeds = _feeds(archive, config, digests, common, updated, planned)
+        feeds, hashes_of_feeds = _feeds(archive, config, digests, common, planned, edited)
         hashes += hashes_of_feeds
         _PLANNED = _Planned(archive, settings, pages, feeds, hashes_of_feeds)
         files = [*sitemap, *static_files(templates_dir)]
@@ -339,24 +342,16 @@ def render_site(
         return result
 
 
-def _plan(archive: Archive, config: SiteConfig, search: bool, updated: list[Replaced] | None,
-          last: _Planned | None) -> list[Page]:
-    """`plan_site`, or, given the `last` plan made of this archive with these settings before it
-    was `updated` in place, that plan with the updated articles' pages planned again."""
-    if updated is not None and last is not None:
-        return replan_articles(last.pages, [item for item, _ in updated], config)
-    return plan_site(archive, config, search=search)
-
-
-def _feeds(archive: Archive, config: SiteConfig, digests: Digests, common: str,
-           updated: list[Replaced] | None, last: _Planned | None) -> tuple[list[Feed], list[str]]:
-    """`plan_feeds` and their hashes; or, as for `_plan`, the `last` feeds, hashed again only
-    where they list an updated article. A feed holds its articles' items, which such an update
-    keeps, and their dates, which it leaves as they were."""
-    if updated is None or last is None:
+def _feeds(archive: Archive, config: SiteConfig, digests: Digests, common: str, last: _Planned | None,
+           edited: list[ArticleItem]) -> tuple[list[Feed], list[str]]:
+    """`plan_feeds` and their hashes; or, given the `last` plan made of this archive with these
+    settings before the `edited` items were updated in place, its feeds, hashed again only where
+    they list an edited article. A feed holds its articles' items, which such an update keeps,
+    and their dates, which it leaves as they were."""
+    if last is None:
         feeds = plan_feeds(archive, config)
         return feeds, feed_hashes(feeds, digests, common)
-    changed = {id(item) for item, _ in updated}
+    changed = set(map(id, edited))
     hashes = list(last.feed_hashes)
     for i, feed in enumerate(last.feeds):
         if any(id(item) in changed for item in feed.items):
