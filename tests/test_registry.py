@@ -1,4 +1,6 @@
 """Registries: one id per person whatever the spelling, user edits respected, new names appended."""
+import operator
+
 from newsgen.records import Article, Claim, Person, Source
 from newsgen.resolve.registry import load_registry, resolve_article, save_registry
 
@@ -85,3 +87,57 @@ def test_records_the_registry_leaves_as_they_are_are_not_copied(tmp_path):
     assert (out.people[1].id, out.people[1].name, out.people[1].aliases) == ("sergei-shoigu", "Sergueï Choïgou", ["Shoigu"])
     assert (out.claims[0].speaker, out.claims[0].speaker_id) == ("Sergueï Choïgou", "sergei-shoigu")
     assert out.events[0].participants == ["Sergueï Choïgou"]
+
+
+def test_a_registry_read_again_unchanged_is_the_same_object_until_resolving_changes_it(tmp_path):
+    """A server reads the registries at every build; the same text gives the same registry, so
+    lookups made in it can be reused (resolve_articles), but never one a build has added to."""
+    path = tmp_path / "people.yaml"
+    path.write_text("- id: jean-dupont\n  name: Jean Dupont\n", encoding="utf-8")
+    first = load_registry(path, "people")
+    assert load_registry(path, "people") is first
+    sources = load_registry(tmp_path / "sources.yaml", "sources")
+    resolve_article(article([Person("d", "M. Dupont")]), first, sources)  # found: no change
+    assert load_registry(path, "people") is first
+    resolve_article(article([Person("m", "Marie Curie")]), first, sources)  # added, not saved
+    again = load_registry(path, "people")
+    assert again is not first and [e.name for e in again.entries] == ["Jean Dupont"]
+    path.write_text("- id: jean-dupont\n  name: Jean Dupont\n  aliases: [J. Dupont]\n", encoding="utf-8")
+    edited = load_registry(path, "people")
+    assert edited is not again and edited.entries[0].aliases == ["J. Dupont"]
+
+
+def test_resolving_again_in_the_same_registries_skips_lookups_but_not_after_a_change(tmp_path, monkeypatch):
+    """A lookup depends on what the articles before it added: a lone surname matches one full
+    name, and stops matching once a second person of that name is known. Reused lookups must
+    give what resolving from scratch gives."""
+    from newsgen.resolve import registry as reg
+
+    path = tmp_path / "people.yaml"
+    path.write_text("- id: jacques-chirac\n  name: Jacques Chirac\n", encoding="utf-8")
+    sources_path = tmp_path / "sources.yaml"
+    known = article([Person("jacques-chirac", "Jacques Chirac")])
+    lone = Article(slug="c", title="C", people=[Person("chirac", "M. Chirac")])
+    other = Article(slug="b", title="B", people=[Person("claude-chirac", "Claude Chirac")])
+
+    def fresh(articles):
+        reg._LAST_RUN = {}
+        reg._LOADED.clear()
+        return reg.resolve_articles(articles, load_registry(path, "people"), load_registry(sources_path, "sources"))
+
+    looked_up = []
+    real = reg._lookups
+    monkeypatch.setattr(reg, "_lookups", lambda a, p, s: looked_up.append(a.slug) or real(a, p, s))
+    first = fresh([known, lone])
+    assert [a.people[0].id for a in first] == ["jacques-chirac", "jacques-chirac"]
+    looked_up.clear()
+    people, sources = load_registry(path, "people"), load_registry(sources_path, "sources")
+    again = reg.resolve_articles([known, lone], people, sources)
+    assert looked_up == [] and all(map(operator.is_, again, first))
+
+    # an article added before `lone` makes "M. Chirac" ambiguous: `lone` is looked up again
+    edited = reg.resolve_articles([known, other, lone], people, sources)
+    assert looked_up == ["b", "c"]
+    expected = fresh([known, other, lone])
+    assert [[(p.id, p.name) for p in a.people] for a in edited] == [[(p.id, p.name) for p in a.people] for a in expected]
+    assert edited[2].people[0].id not in ("jacques-chirac", "claude-chirac")

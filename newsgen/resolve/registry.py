@@ -20,7 +20,6 @@ from newsgen.files import write_text_atomic
 from newsgen.records import Article, Claim
 from newsgen.resolve.evolve import evolve
 from newsgen.resolve.names import fold, make_id, name_tokens
-from newsgen.reuse import Reuse
 
 HEADER = {
     "people": "# People of the archive: one entry per person. Edit freely: rename (name), add spellings\n"
@@ -61,6 +60,9 @@ class Registry:
     added: list[Entry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Replaced at every change: equal tokens mean the same registry in the same state, so
+        # the same names find the same entries (resolve_articles reuses lookups by it).
+        self.state = object()
         self._index: dict[str, Entry] = {}
         self._by_surname: dict[str, list[Entry]] = {}
         # `added` by identity: `entry in self.added` compares field by field, 4.9 million
@@ -108,11 +110,13 @@ class Registry:
             self.added.append(entry)
             self._added_ids.add(id(entry))
             self._add_index(entry)
+            self.state = object()
         elif id(entry) in self._added_ids:
             for s in [name, *aliases]:
                 if s not in entry.spellings():
                     entry.aliases.append(s)
                     self._add_index(entry)
+                    self.state = object()
         return entry
 
     def _free_id(self, base: str) -> str:
@@ -139,10 +143,26 @@ def _compatible(tokens: list[str], entry: Entry) -> bool:
 
 
 def load_registry(path: Path, kind: str) -> Registry:
-    if not path.exists():
-        return Registry(kind)
+    """The registry in `path`: the one this process last read from it when the file holds the
+    same text and resolving has not changed that one since (a server rebuilding after an edit
+    reads it again at every build), so that `resolve_articles` can reuse its lookups."""
+    text = path.read_text(encoding="utf-8") if path.exists() else None
+    key = (str(path.resolve()), kind)
+    last = _LOADED.get(key)
+    if last is not None and last[0] == text and last[1].state is last[2]:
+        return last[1]
+    registry = Registry(kind) if text is None else _parse_registry(path, kind, text)
+    _LOADED[key] = (text, registry, registry.state)
+    return registry
+
+
+# (file, kind) -> the text last read (None: no file), its registry, and that registry's state then
+_LOADED: dict[tuple[str, str], tuple[str | None, Registry, object]] = {}
+
+
+def _parse_registry(path: Path, kind: str, text: str) -> Registry:
     try:
-        data = fastyaml.load(path.read_text(encoding="utf-8")) or []
+        data = fastyaml.load(text) or []
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise RegistryError(f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML; fix it (it was not used)") from None
@@ -189,18 +209,39 @@ def resolve_articles(articles: list[Article], people: Registry, sources: Registr
     """`resolve_article` for each article, in order (the registries learn new names as they go).
 
     An article that finds entries with the same values as in the last run of this process gives
-    the same object as then, even when resolving changed it (newsgen.reuse).
+    the same object as then, even when resolving changed it (newsgen.reuse). When it meets the
+    registries in the same state as then (the same objects, unchanged since: see load_registry),
+    its names find the same entries, so it is not looked up again: 50,000 lookups at 10,000
+    articles, a third of a second of a server's rebuild after an edit.
     """
-    _RESOLVED.start()
+    global _LAST_RUN
+    last, now = _LAST_RUN, {}
     out = []
     for article in articles:
+        state = (people.state, sources.state)
+        hit = last.get(id(article))
+        if hit is not None and hit[0] is article and hit[1] == state:
+            now[id(article)] = hit
+            out.append(hit[3])
+            continue
         found = _lookups(article, people, sources)
         key = tuple((e.id, e.name, tuple(e.aliases)) for e in (*found[0], *found[1]))
-        out.append(_RESOLVED.get(article, key, lambda: _resolved(article, *found)))  # noqa: B023 (called at once)
+        if hit is not None and hit[0] is article and hit[2] == key:
+            resolved = hit[3]
+        else:
+            resolved = _resolved(article, *found)
+        # a lookup that changed a registry is not known to find the same from the same state
+        unchanged = state == (people.state, sources.state)
+        now[id(article)] = (article, state if unchanged else None, key, resolved)
+        out.append(resolved)
+    _LAST_RUN = now
     return out
 
 
-_RESOLVED: Reuse[Article] = Reuse()
+# The last run, per article (by id; the article is kept, so its id is not reused): the article,
+# the registries' states it was looked up in (None when its lookup changed them), what it found
+# (values) and the article resolved.
+_LAST_RUN: dict[int, tuple[Article, tuple[object, object] | None, tuple[object, ...], Article]] = {}
 
 
 def _lookups(article: Article, people: Registry, sources: Registry) -> tuple[list[Entry], list[Entry]]:
