@@ -32,7 +32,7 @@ def counted(monkeypatch):
     monkeypatch.setattr(listing, "RACY_NS", -10**12)
     reads = []
     real = listing._list
-    monkeypatch.setattr(listing, "_list", lambda folder, *a: reads.append(folder) or real(folder, *a))
+    monkeypatch.setattr(listing, "_list", lambda folder, *a: reads.append(os.path.normpath(folder)) or real(folder, *a))
     yield reads
     listing.forget()
 

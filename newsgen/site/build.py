@@ -430,14 +430,13 @@ def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str]
     after that build went into it too.
     """
     files, links = walk(tree)
-    keep = set()
+    bundle = BUNDLE_FOLDER + "/"  # the search bundle is kept or replaced as a whole
+    old_hash, new_hash = base.files.get, new.files.get
+    keep = {path for path in files.difference(rewritten, foreign)
+            if old_hash(path, 0) == new_hash(path, 1) and not path.startswith(bundle)}
     emptied = set()
-    for path in files | set(links):
-        if path.startswith(BUNDLE_FOLDER + "/"):
-            continue  # the search bundle is kept or replaced as a whole
-        if (path in files and path in new.files and path not in rewritten and path not in foreign
-                and path in base.files and base.files[path] == new.files[path]):
-            keep.add(path)
+    for path in files.union(links).difference(keep):
+        if path.startswith(bundle):
             continue
         target = os.path.join(tree, path)
         os.unlink(target)

@@ -20,9 +20,11 @@ import time
 RACY_NS = 2_000_000_000  # covers the coarsest common timestamps (FAT: 2 s)
 KEPT_WALKS = 4  # a build walks two trees (build/ and the spare copy), which swap roles
 
-# Folder (device, inode) -> (mtime_ns, ctime_ns, files, folders, symbolic links with targets),
-# one dict per recent walk, newest last.
-_Listing = tuple[int, int, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
+# Folder (device, inode) -> (mtime_ns, ctime_ns, its path from the root with a final "/", its
+# files, its folders and its symbolic links with their targets, each by path from the root),
+# one dict per recent walk, newest last. Paths are kept joined: joining them again at each walk
+# cost as much as the stats.
+_Listing = tuple[int, int, str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
 _RECENT: list[dict[tuple[int, int], _Listing]] = []
 
 
@@ -32,33 +34,35 @@ def walk(root: str | os.PathLike[str]) -> tuple[set[str], dict[str, str]]:
     links: dict[str, str] = {}
     listed: dict[tuple[int, int], _Listing] = {}
     limit = time.time_ns() - RACY_NS
-    stack = [(os.fspath(root), "")]
+    top = os.path.join(os.fspath(root), "")
+    stack = [""]
     while stack:
-        folder, prefix = stack.pop()
+        prefix = stack.pop()
+        folder = top + prefix
         st = os.stat(folder)  # before listing: a change made meanwhile shows as newer times
         key = (st.st_dev, st.st_ino)
-        listing = _known(key, st.st_mtime_ns, st.st_ctime_ns) or _list(folder, st.st_mtime_ns, st.st_ctime_ns)
-        if max(st.st_mtime_ns, st.st_ctime_ns) < limit:
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+        listing = _known(key, mtime, ctime, prefix) or _list(folder, prefix, mtime, ctime)
+        if mtime < limit and ctime < limit:
             listed[key] = listing
-        _, _, names, folders, symlinks = listing
-        files.update([prefix + name for name in names])
-        for name, target in symlinks:
-            links[prefix + name] = target
-        stack.extend((os.path.join(folder, name), f"{prefix}{name}/") for name in folders)
+        files.update(listing[3])
+        stack.extend(listing[4])
+        if listing[5]:
+            links.update(listing[5])
     _RECENT.append(listed)
     del _RECENT[:-KEPT_WALKS]
     return files, links
 
 
-def _known(key: tuple[int, int], mtime: int, ctime: int) -> _Listing | None:
+def _known(key: tuple[int, int], mtime: int, ctime: int, prefix: str) -> _Listing | None:
     for listed in reversed(_RECENT):
         listing = listed.get(key)
         if listing is not None:
-            return listing if listing[0] == mtime and listing[1] == ctime else None
+            return listing if listing[0] == mtime and listing[1] == ctime and listing[2] == prefix else None
     return None
 
 
-def _list(folder: str, mtime: int, ctime: int) -> _Listing:
+def _list(folder: str, prefix: str, mtime: int, ctime: int) -> _Listing:
     """One folder's entries (scandir gives each entry's type with its name: one system call)."""
     names: list[str] = []
     folders: list[str] = []
@@ -66,12 +70,12 @@ def _list(folder: str, mtime: int, ctime: int) -> _Listing:
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_symlink():
-                symlinks.append((entry.name, os.readlink(entry.path)))
+                symlinks.append((prefix + entry.name, os.readlink(entry.path)))
             elif entry.is_dir():
-                folders.append(entry.name)
+                folders.append(f"{prefix}{entry.name}/")
             else:
-                names.append(entry.name)
-    return mtime, ctime, tuple(names), tuple(folders), tuple(symlinks)
+                names.append(prefix + entry.name)
+    return mtime, ctime, prefix, tuple(names), tuple(folders), tuple(symlinks)
 
 
 def forget() -> None:
