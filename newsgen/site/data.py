@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -240,11 +241,12 @@ class EntryKeys:
         self.keys: dict[int, bytes] = {}
         if last is not None and archive is not None:
             changed = {id(item) for item in updated}
-            for collection in archive.collections:
+            of_ref = operator.attrgetter("item")
+            for collection in archive.collections:  # (map and isdisjoint: 136,000 references, in C)
                 for entry in collection.entries.values():
                     key = last.keys.get(id(entry))
-                    if key is not None and not any(id(item) in changed for item in entry.articles) \
-                            and not any(id(ref.item) in changed for ref in entry.claims):
+                    if key is not None and changed.isdisjoint(map(id, entry.articles)) \
+                            and changed.isdisjoint(map(id, map(of_ref, entry.claims))):
                         self.keys[id(entry)] = key
 
     def get(self, name: str, entry: Entry) -> bytes:
