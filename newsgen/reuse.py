@@ -39,3 +39,12 @@ class Reuse(Generic[V]):
             value = compute()
         self._now[id(record)] = (record, key, value)
         return value
+
+    def again(self, record: object) -> V | None:
+        """The last run's value for this record (kept for the next run, as `get` keeps it), or
+        None: for a caller that knows the value's key is the same without making it."""
+        hit = self._last.get(id(record))
+        if hit is None or hit[0] is not record:
+            return None
+        self._now[id(record)] = hit
+        return hit[2]

@@ -36,3 +36,16 @@ def test_a_kept_record_keeps_its_identity() -> None:
         table.get(Record(), None, lambda n=n: n)
     table.start()
     assert all(table.get(Record(), None, lambda: -1) == -1 for _ in range(100))
+
+
+def test_again_takes_the_last_value_of_the_same_object_and_keeps_it_for_the_next_run() -> None:
+    table: Reuse[str] = Reuse()
+    a, b = Record(), Record()
+    table.start()
+    table.get(a, 1, lambda: "a1")
+    table.start()
+    assert table.again(a) == "a1" and table.again(b) is None
+    table.start()  # `again` kept it, as `get` would have
+    assert table.again(a) == "a1"
+    table.start()  # the last run did not ask for `a`
+    assert table.again(a) is None

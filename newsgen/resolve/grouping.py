@@ -533,10 +533,12 @@ def assign_events(articles: list[Article], entries: list[EventEntry]) -> Groupin
     last, _LAST = _LAST, None
     if last is not None and last.same_input(registry, told_by):
         plan = last.plan
+        # the same plan rewrites an article as it did (key made of the plan's entries)
+        out_articles = [_REWRITTEN.again(a) or _rewrite(a, plan.event_of) for a in articles]
     else:
         plan = _group(told_by, entries, registry)
+        out_articles = [_rewrite(a, plan.event_of) for a in articles]
     _LAST = _LastRun(registry, told_by, plan)
-    out_articles = [_rewrite(a, plan.event_of) for a in articles]
     position = {a.slug: i for i, a in enumerate(out_articles)}
     for slug, e in plan.pinned.items():  # a pinned article the extraction found no event in
         a_index = position.get(slug)
@@ -825,10 +827,27 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def load_events(path: Path) -> tuple[list[EventEntry], str | None]:
-    """The entries of `registry/events.yaml` and its text (None when absent)."""
+    """The entries of `registry/events.yaml` and its text (None when absent).
+
+    The entries of the last text read are kept, as its values are (`_parse`): making 6,800
+    entries again took a tenth of a second of a server's rebuild. Callers only read them
+    (grouping works on copies).
+    """
+    global _last_entries
     if not path.exists():
         return [], None
     text = path.read_text(encoding="utf-8")
+    if _last_entries is not None and _last_entries[0] == text:
+        return list(_last_entries[1]), text
+    entries = _read_entries(path, text)
+    _last_entries = (text, entries)
+    return list(entries), text
+
+
+_last_entries: tuple[str, list[EventEntry]] | None = None
+
+
+def _read_entries(path: Path, text: str) -> list[EventEntry]:
     try:
         data = _parse(text) or []
     except yaml.YAMLError as err:
@@ -846,7 +865,7 @@ def load_events(path: Path) -> tuple[list[EventEntry], str | None]:
             raise EventRegistryError(f"{path}: two events have the id {entry.id}; merge them or rename one")
         seen.add(entry.id)
         entries.append(entry)
-    return entries, text
+    return entries
 
 
 _last_parse: tuple[str, Any] | None = None
