@@ -47,5 +47,6 @@ def test_again_takes_the_last_value_of_the_same_object_and_keeps_it_for_the_next
     assert table.again(a) == "a1" and table.again(b) is None
     table.start()  # `again` kept it, as `get` would have
     assert table.again(a) == "a1"
-    table.start()  # the last run did not ask for `a`
+    table.start()  # a run that does not ask for `a`
+    table.start()
     assert table.again(a) is None
