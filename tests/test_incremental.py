@@ -252,6 +252,68 @@ def test_foreign_file_survives_with_one_warning(project: Path) -> None:
     assert not [w for w in again.warnings if "CNAME" in w]  # said once
 
 
+def test_a_file_added_to_build_after_the_walk_is_not_lost(project: Path) -> None:
+    """build/ is walked before the build renders: a file added after that is not seen, and goes
+    with the old tree to the spare copy at the swap. The next build leaves it there, so it is
+    back in build/ and kept from then on; but not where the new build needs the name."""
+    build = project / "build"
+    for n in (2, 3):  # two builds: the spare copy is the previous build's tree
+        write(project, record("alpha", f"Alpha {n}", ["Anne Martin"], "2024-01-01"))
+        assert not build_project(project).errors
+    spare = spare_path(project, build)
+    assert spare is not None and (spare / MANIFEST).is_file()
+    (spare / "late.txt").write_text("mine", encoding="utf-8")  # as if added just after the walk
+    (spare / "verify").mkdir()
+    (spare / "verify" / "late.html").write_text("mine too", encoding="utf-8")
+    (spare / "people" / "zoe-neuve").write_text("x", encoding="utf-8")  # where a folder is needed
+    write(project, record("alpha", "Alpha 4", ["Anne Martin", "Zoé Neuve"], "2024-01-01"))
+    report = build_project(project)
+    assert not report.errors, report.errors
+    assert (build / "late.txt").read_text(encoding="utf-8") == "mine"
+    assert (build / "verify" / "late.html").read_text(encoding="utf-8") == "mine too"
+    assert (build / "people" / "zoe-neuve" / "index.html").is_file()
+    write(project, record("alpha", "Alpha 5", ["Anne Martin"], "2024-01-01"))
+    again = build_project(project)
+    assert (build / "late.txt").is_file()
+    assert [w for w in again.warnings if "late.txt" in w]  # found in build/ now: said once
+
+
+def test_a_hand_added_file_deleted_from_build_stays_deleted(project: Path) -> None:
+    """The file goes into the next tree; the tree it was added to becomes the spare copy,
+    whose manifest does not list it: the live manifest's kept files say it was known."""
+    build = project / "build"
+    (build / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    write(project, record("alpha", "Alpha 2", ["Anne Martin"], "2024-01-01"))
+    assert not build_project(project).errors
+    assert (build / "CNAME").is_file()
+    (build / "CNAME").unlink()
+    for n in (3, 4, 5):
+        write(project, record("alpha", f"Alpha {n}", ["Anne Martin"], "2024-01-01"))
+        assert not build_project(project).errors
+        assert not (build / "CNAME").exists()
+
+
+def test_a_file_removed_from_build_after_the_walk_does_not_stop_the_build(project: Path, monkeypatch) -> None:
+    from newsgen.site import build as site_build
+
+    build = project / "build"
+    (build / "CNAME").write_text("archive.example.org\n", encoding="utf-8")
+    assert not build_project(project).errors
+    real = site_build.walk
+
+    def walk_then_remove(root):
+        found = real(root)
+        if Path(root) == build:
+            (build / "CNAME").unlink()  # removed by hand once listed
+        return found
+
+    monkeypatch.setattr(site_build, "walk", walk_then_remove)
+    write(project, record("alpha", "Alpha 2", ["Anne Martin"], "2024-01-01"))
+    report = build_project(project)
+    assert not report.errors, report.errors
+    assert not (build / "CNAME").exists() and "Alpha 2" in (build / "articles" / "alpha" / "index.html").read_text()
+
+
 @pytest.mark.parametrize("with_spare", [False, True])
 def test_interrupted_build_leaves_previous_build_byte_identical(project: Path, monkeypatch, with_spare) -> None:
     import newsgen.site.build as site_build

@@ -33,7 +33,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -290,7 +290,7 @@ def render_site(
             base = _spare_manifest(spare, tmp) if spare is not None and not full and old.files else None
             tree = _Folders(tmp)
             if base is not None:  # the build before last: bring it up to date
-                keep = _update_spare(tmp, base, new, rendered | written, set(result.kept) | set(links))
+                keep = _update_spare(tmp, base, old, new, rendered | written, set(result.kept) | set(links))
             else:
                 keep = set()
             new.indexed = {p for p in old.indexed if p in new.files and p not in rendered}
@@ -422,18 +422,27 @@ def _spare_manifest(spare: Path, tmp: Path) -> Manifest | None:
     return base
 
 
-def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str], foreign: set[str]) -> set[str]:
-    """Delete from the spare copy every file that is not already right for the new build;
-    return the files it keeps (the rest is rendered, written or linked from the live build).
+def _update_spare(tree: Path, base: Manifest, old: Manifest, new: Manifest, rewritten: set[str],
+                  foreign: set[str]) -> set[str]:
+    """Delete from the spare copy (moved to `tree`) every file that is not already right for
+    the new build; return the files it keeps (the rest is rendered, written or linked from the
+    live build).
 
     The copy is walked rather than trusted to match its manifest: files added to build/ by hand
-    after that build went into it too.
+    after that build went into it too. One no build has known (in neither manifest, neither
+    the new build's nor found in build/ now) was added to build/ after the last build walked
+    it, while that build rendered: it stays, to be found in build/ and kept from then on,
+    unless the new build needs its name or its place as a folder.
     """
     files, links = walk(tree)
     bundle = BUNDLE_FOLDER + "/"  # the search bundle is kept or replaced as a whole
     old_hash, new_hash = base.files.get, new.files.get
     keep = {path for path in files.difference(rewritten, foreign)
             if old_hash(path, 0) == new_hash(path, 1) and not path.startswith(bundle)}
+    unknown = files.union(links).difference(keep, base.files, base.kept, old.files, old.kept, new.files, foreign)
+    if unknown:
+        needed = {folder for path in new.files for folder in _folders_of(path)}
+        keep |= {path for path in unknown if path not in needed and not path.startswith(bundle)}
     emptied = set()
     for path in files.union(links).difference(keep):
         if path.startswith(bundle):
@@ -445,6 +454,13 @@ def _update_spare(tree: Path, base: Manifest, new: Manifest, rewritten: set[str]
     for folder in sorted(emptied, key=len, reverse=True):  # deepest first
         _prune(folder, str(tree))
     return keep
+
+
+def _folders_of(path: str) -> Iterator[str]:
+    """"a/b" and "a" for "a/b/c.html"."""
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        yield path
 
 
 def _prune(folder: str, root: str) -> None:
@@ -615,6 +631,8 @@ class _Folders:
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
+            if not os.path.lexists(source):
+                return  # removed from build/ since it was walked: nothing to carry over
             shutil.copy2(source, target)
 
     def symlink(self, pointing_to: str, rel: str) -> None:
