@@ -278,6 +278,33 @@ def test_a_file_added_to_build_after_the_walk_is_not_lost(project: Path) -> None
     assert [w for w in again.warnings if "late.txt" in w]  # found in build/ now: said once
 
 
+def test_the_spare_copy_is_walked_only_when_this_process_does_not_know_it(project: Path, monkeypatch) -> None:
+    """The spare copy is the tree the last build walked as build/: a rebuild in the same process
+    takes that walk, unless the copy's folder changed since the swap."""
+    from newsgen.site import build as site_build
+
+    walked = []
+    real = site_build.walk
+    monkeypatch.setattr(site_build, "walk", lambda root: walked.append(Path(root).name) or real(root))
+    spare = spare_path(project, project / "build")
+    for n in (2, 3, 4):
+        write(project, record("alpha", f"Alpha {n}", ["Anne Martin"], "2024-01-01"))
+        walked.clear()
+        assert not build_project(project).errors
+    assert walked == ["build"]  # and not the spare copy (moved into a work folder to be updated)
+    # A page deleted deep inside the copy (its folder's times stay): nothing but newsgen writes
+    # there, but if something does, the page is missing from one build at most.
+    (spare / "articles" / "beta" / "index.html").unlink()
+    write(project, record("alpha", "Alpha 5", ["Anne Martin"], "2024-01-01"))
+    assert not build_project(project).errors
+    (spare / "stray.txt").write_text("x", encoding="utf-8")  # at its top: the copy is walked
+    write(project, record("alpha", "Alpha 6", ["Anne Martin"], "2024-01-01"))
+    walked.clear()
+    assert not build_project(project).errors
+    assert len(walked) == 2 and (project / "build" / "stray.txt").is_file()
+    assert "Beta" in (project / "build" / "articles" / "beta" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_hand_added_file_deleted_from_build_stays_deleted(project: Path) -> None:
     """The file goes into the next tree; the tree it was added to becomes the spare copy,
     whose manifest does not list it: the live manifest's kept files say it was known."""
