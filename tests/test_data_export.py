@@ -102,6 +102,17 @@ def test_plan_data_writes_every_record() -> None:
     assert sorted(a["id"] for a in files["data/articles.json"]["articles"]) == ["a", "b"]
 
 
+def test_written_files_are_the_planned_bytes(tmp_path: Path) -> None:
+    """write_data writes the files piece by piece: the same bytes as plan_data's, memo or not."""
+    from newsgen.site.data import write_data
+
+    for n, memo in ((0, None), (3, None), (3, tmp_path / "memo.pickle"), (3, tmp_path / "memo.pickle")):
+        archive = build_archive(_memo_articles(n))
+        folder = tmp_path / f"out-{n}-{memo is not None}"
+        paths = write_data(archive, folder, memo)
+        assert {path: (folder / path).read_bytes() for path in paths} == {f.path: f.data for f in plan_data(archive)}
+
+
 def _memo_articles(n: int) -> list[Article]:
     return [Article(slug=f"a{i}", title=f"Titre {i}", published=f"2024-09-{i + 1:02d}",
                     body=[Paragraph("Kim a dit oui.", 0, 14)],

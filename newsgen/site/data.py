@@ -138,11 +138,20 @@ def data_file(name: str, records: list[dict[str, Any]]) -> bytes:
 def _data_file(name: str, lines: list[bytes]) -> bytes:
     """Joined as bytes: a join of 10,000 French lines as `str` (wider than Latin-1 as soon as
     one holds a ’) then encoded took three times as long."""
+    return b"".join(_data_chunks(name, lines))
+
+
+def _data_chunks(name: str, lines: list[bytes]) -> list[bytes]:
+    """The file's bytes in pieces, in order: its header, the lines and what goes between."""
     head = _ENCODER.encode({"schema": SCHEMA, "count": len(lines)})[:-1]  # without its "}"
     opening = f"{head},{_ENCODER.encode(name)}:".encode()
     if not lines:
-        return opening + b"[]}\n"
-    return b"".join((opening, b"[\n", b",\n".join(lines), b"\n]}\n"))
+        return [opening + b"[]}\n"]
+    chunks = [opening + b"[\n"]
+    for line in lines:
+        chunks += (line, b",\n")
+    chunks[-1] = b"\n]}\n"
+    return chunks
 
 
 def plan_data(archive: Archive, memo: Path | None = None, digests: Digests | None = None,
@@ -155,25 +164,33 @@ def plan_data(archive: Archive, memo: Path | None = None, digests: Digests | Non
     `digests` may already hold the records' digests (the build computed them for its hashes),
     and `keys` the entries' keys.
     """
+    return [File(path, b"".join(chunks)) for path, chunks in _planned_chunks(archive, memo, digests, keys)]
+
+
+def _planned_chunks(archive: Archive, memo: Path | None, digests: Digests | None, keys: EntryKeys | None
+                    ) -> list[tuple[str, list[bytes]]]:
     if memo is None:
         records = export_records(archive)
-        return [File(path, data_file(name, records[name])) for name, path in zip(DATA_FILES, data_paths())]
-    digests = digests or Digests()
-    lines = _memo_lines(archive, memo, digests, keys or EntryKeys(digests))
-    return [File(path, _data_file(name, lines[name])) for name, path in zip(DATA_FILES, data_paths())]
+        lines = {name: [_ENCODER.encode(record).encode() for record in records[name]] for name in records}
+    else:
+        digests = digests or Digests()
+        lines = _memo_lines(archive, memo, digests, keys or EntryKeys(digests))
+    return [(path, _data_chunks(name, lines[name])) for name, path in zip(DATA_FILES, data_paths())]
 
 
 def write_data(archive: Archive, folder: Path, memo: Path | None = None, digests: Digests | None = None,
                keys: EntryKeys | None = None) -> list[str]:
     """`plan_data`'s files written under `folder`; returns their paths. Made in a forked process,
     they are moved into the new tree from there: their 80 MB at 10,000 articles do not go
-    through a pipe to the build's process, which would take them in while it works."""
+    through a pipe to the build's process, which would take them in while it works. Written
+    piece by piece: joining them first cost a tenth of a second more."""
     paths = []
-    for file in plan_data(archive, memo, digests, keys):
-        target = folder / file.path
+    for path, chunks in _planned_chunks(archive, memo, digests, keys):
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data)
-        paths.append(file.path)
+        with open(target, "wb") as fh:
+            fh.writelines(chunks)
+        paths.append(path)
     return paths
 
 
