@@ -193,3 +193,19 @@ def test_a_plan_writing_a_file_twice_or_a_reserved_one_is_refused():
     for reserved in (".newsgen-manifest.json", "pagefind/pagefind.js"):
         with pytest.raises(BuildError, match="reserved"):
             _check_paths([reserved])
+
+
+def test_a_manifest_read_back_is_a_copy_of_the_one_written() -> None:
+    """Manifests this process wrote are taken from memory by their bytes: changing the one a
+    build read must not change what the next build reads."""
+    from newsgen.site.build import Manifest
+
+    written = Manifest(files={"index.html": "h1"}, indexed={"index.html"}, search=True, kept={"CNAME"},
+                       archive="a", generated=["data/articles.json"], bundle="b")
+    data = written.written()
+    first = Manifest.parse(data)
+    assert first == written and first is not written
+    first.files["other.html"] = "h2"
+    first.kept.add("x")
+    assert Manifest.parse(data) == written
+    assert Manifest.parse(data.replace(b'"h1"', b'"h3"')).files == {"index.html": "h3"}  # not remembered: read
