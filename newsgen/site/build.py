@@ -88,7 +88,8 @@ _PLANNED: _Planned | None = None
 
 # The files of the tree this process's last build swapped out to the spare copy, as it walked
 # them, by the copy's folder stats right after the swap (see `_spare_listing`).
-_SPARE_SEEN: tuple[tuple[int, int, int, int], set[str], dict[str, str]] | None = None
+_SpareSeen = tuple[tuple[int, int, int, int], set[str], dict[str, str]]
+_SPARE_SEEN: _SpareSeen | None = None
 
 
 class BuildError(RuntimeError):
@@ -472,12 +473,13 @@ def _update_spare(tree: Path, base: Manifest, old: Manifest, new: Manifest, rewr
     old_hash, new_hash = base.files.get, new.files.get
     keep = {path for path in files.difference(rewritten, foreign)
             if old_hash(path, 0) == new_hash(path, 1) and not path.startswith(bundle)}
-    unknown = files.union(links).difference(keep, base.files, base.kept, old.files, old.kept, new.files, foreign)
+    listed = files.union(links)
+    unknown = listed.difference(keep, base.files, base.kept, old.files, old.kept, new.files, foreign)
     if unknown:
         needed = {folder for path in new.files for folder in _folders_of(path)}
         keep |= {path for path in unknown if path not in needed and not path.startswith(bundle)}
     emptied = set()
-    for path in files.union(links).difference(keep):
+    for path in listed.difference(keep):
         if path.startswith(bundle):
             continue
         target = os.path.join(tree, path)
@@ -492,21 +494,25 @@ def _update_spare(tree: Path, base: Manifest, old: Manifest, new: Manifest, rewr
     return keep
 
 
-def _spare_seen(spare: Path | None, files: set[str], links: dict[str, str]
-                ) -> tuple[tuple[int, int, int, int], set[str], dict[str, str]] | None:
-    """What `_spare_listing` needs to know the spare copy later: its folder's stats right after
-    the swap, and its files as this build walked them in build/ before rendering."""
-    if spare is None:
+def _folder_stamp(folder: Path | None) -> tuple[int, int, int, int] | None:
+    """The folder's device, inode, modification and change times; None when it is not there."""
+    if folder is None:
         return None
     try:
-        st = os.stat(spare)
+        st = os.stat(folder)
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns), files, links
+    return st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns
 
 
-def _spare_listing(spare: Path, seen: tuple[tuple[int, int, int, int], set[str], dict[str, str]] | None
-                   ) -> tuple[set[str], dict[str, str]] | None:
+def _spare_seen(spare: Path | None, files: set[str], links: dict[str, str]) -> _SpareSeen | None:
+    """What `_spare_listing` needs to know the spare copy later: its folder's stamp right after
+    the swap, and its files as this build walked them in build/ before rendering."""
+    stamp = _folder_stamp(spare)
+    return (stamp, files, links) if stamp is not None else None
+
+
+def _spare_listing(spare: Path, seen: _SpareSeen | None) -> tuple[set[str], dict[str, str]] | None:
     """The spare copy's files without walking it (17,500 folders at 10,000 articles, a fifth of
     a server's rebuild after an edit): those of build/ as the last build of this process walked
     it, when that tree is the spare copy still, as it was right after the swap. Its folder's
@@ -515,13 +521,7 @@ def _spare_listing(spare: Path, seen: tuple[tuple[int, int, int, int], set[str],
     but newsgen writes to; what was added to build/ after the walk, before the swap, is not
     listed, which `_update_spare` treats as it treats a file it does not know: left in place.
     """
-    if seen is None:
-        return None
-    try:
-        st = os.stat(spare)
-    except OSError:
-        return None
-    if seen[0] != (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns):
+    if seen is None or _folder_stamp(spare) != seen[0]:
         return None
     return set(seen[1]), dict(seen[2])
 
